@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Poe.WebhookBridge.Clients;
+using Poe.WebhookBridge.Infrastructure.Data;
+using Poe.WebhookBridge.Infrastructure.Problems;
+using Poe.WebhookBridge.Watches;
+
+namespace Poe.WebhookBridge.Delivery;
+
+public static class EventsApi
+{
+    public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/watches/{id}/events", ListAsync)
+            .WithTags("Events")
+            .WithName("ListWatchEvents")
+            .WithSummary("The webhook events of a watch, each with its delivery attempts.")
+            .RequireAuthorization(ClientAuthentication.PolicyName)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        app.MapPost("/v1/events/{id}/redeliver", RedeliverAsync)
+            .WithTags("Events")
+            .WithName("RedeliverEvent")
+            .WithSummary("Make a new delivery attempt at once, whatever the event's state.")
+            .RequireAuthorization(ClientAuthentication.PolicyName)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        return app;
+    }
+
+    internal static async Task<Results<Ok<EventList>, ProblemHttpResult>> ListAsync(
+        string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, CancellationToken cancellationToken)
+    {
+        var client = context.CurrentClient(clients);
+        if (!await db.Watches.AnyAsync(w => w.Id == id && w.ClientName == client.Name, cancellationToken))
+        {
+            return Problems.NotFound("watch");
+        }
+
+        var events = await db.WebhookEvents.AsNoTracking().Include(e => e.Attempts)
+            .Where(e => e.WatchId == id).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new EventList("list", [.. events.Select(EventResponse.From)], HasMore: false));
+    }
+
+    internal static async Task<Results<Accepted<EventResponse>, ProblemHttpResult>> RedeliverAsync(
+        string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, TimeProvider time, DeliveryDispatcher dispatcher, CancellationToken cancellationToken)
+    {
+        var client = context.CurrentClient(clients);
+        var updated = await db.WebhookEvents.Where(e => e.Id == id && e.ClientName == client.Name)
+            .ExecuteUpdateAsync(e => e.SetProperty(x => x.Status, DeliveryStatus.Pending).SetProperty(x => x.NextAttemptAt, time.GetUtcNow()), cancellationToken);
+        if (updated == 0)
+        {
+            return Problems.NotFound("event");
+        }
+
+        dispatcher.Wake();
+        var webhookEvent = await db.WebhookEvents.AsNoTracking().Include(e => e.Attempts).SingleAsync(e => e.Id == id, cancellationToken);
+        return TypedResults.Accepted((string?)null, EventResponse.From(webhookEvent));
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Polling;
+using Poe.WebhookBridge.Watches;
+
+namespace Poe.WebhookBridge.Infrastructure.Data;
+
+public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) : DbContext(options)
+{
+    public const string Schema = "bridge";
+
+    public DbSet<Watch> Watches => Set<Watch>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<VideoPoll> VideoPolls => Set<VideoPoll>();
+
+    public DbSet<PoeKeyState> PoeKeys => Set<PoeKeyState>();
+
+    public DbSet<RateSlot> RateSlots => Set<RateSlot>();
+
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BridgeDbContext).Assembly);
+    }
+}

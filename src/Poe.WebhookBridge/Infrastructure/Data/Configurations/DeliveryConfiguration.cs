@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Watches;
+
+namespace Poe.WebhookBridge.Infrastructure.Data.Configurations;
+
+internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<WebhookEvent>
+{
+    public void Configure(EntityTypeBuilder<WebhookEvent> builder)
+    {
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).HasMaxLength(40);
+        builder.Property(e => e.WatchId).HasMaxLength(40);
+        builder.Property(e => e.ClientName).HasMaxLength(64);
+        builder.Property(e => e.Type).HasMaxLength(32);
+        builder.Property(e => e.CallbackUrl).HasMaxLength(2048);
+        builder.Property(e => e.CallbackHost).HasMaxLength(255);
+        builder.Property(e => e.Status).HasMaxLength(16);
+        builder.HasOne<Watch>().WithMany().HasForeignKey(e => e.WatchId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(e => e.Attempts).WithOne().HasForeignKey(a => a.EventId).OnDelete(DeleteBehavior.Cascade);
+
+        // The delivery claim walks due pending events only; delivered and dead ones never enter this index.
+        builder.HasIndex(e => e.NextAttemptAt).HasFilter("status = 'pending'").HasDatabaseName("ix_webhook_events_pending_due");
+        builder.HasIndex(e => new { e.WatchId, e.CreatedAt });
+    }
+}
+
+internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<DeliveryAttempt>
+{
+    public void Configure(EntityTypeBuilder<DeliveryAttempt> builder)
+    {
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).UseIdentityAlwaysColumn();
+        builder.Property(a => a.EventId).HasMaxLength(40);
+        builder.Property(a => a.Error).HasMaxLength(500);
+        builder.HasIndex(a => new { a.EventId, a.At });
+    }
+}

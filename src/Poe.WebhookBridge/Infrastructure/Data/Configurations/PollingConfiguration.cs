@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Poe.WebhookBridge.Polling;
+
+namespace Poe.WebhookBridge.Infrastructure.Data.Configurations;
+
+internal sealed class VideoPollConfiguration : IEntityTypeConfiguration<VideoPoll>
+{
+    public void Configure(EntityTypeBuilder<VideoPoll> builder)
+    {
+        builder.HasKey(p => new { p.PoeKeyId, p.VideoId });
+        builder.Property(p => p.PoeKeyId).HasMaxLength(40);
+        builder.Property(p => p.VideoId).HasMaxLength(200);
+        builder.Property(p => p.LastStatus).HasMaxLength(32);
+
+        // The claim query walks this index in due order and stops after one batch.
+        builder.HasIndex(p => p.NextPollAt);
+    }
+}
+
+internal sealed class PoeKeyStateConfiguration : IEntityTypeConfiguration<PoeKeyState>
+{
+    public void Configure(EntityTypeBuilder<PoeKeyState> builder)
+    {
+        builder.ToTable("poe_keys");
+        builder.HasKey(k => k.Id);
+        builder.Property(k => k.Id).HasMaxLength(40);
+    }
+}
+
+internal sealed class RateSlotConfiguration : IEntityTypeConfiguration<RateSlot>
+{
+    public void Configure(EntityTypeBuilder<RateSlot> builder)
+    {
+        builder.HasKey(s => new { s.PoeKeyId, s.Slot });
+        builder.Property(s => s.PoeKeyId).HasMaxLength(40);
+    }
+}

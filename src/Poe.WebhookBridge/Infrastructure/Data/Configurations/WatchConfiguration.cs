@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Poe.WebhookBridge.Watches;
+
+namespace Poe.WebhookBridge.Infrastructure.Data.Configurations;
+
+internal sealed class WatchConfiguration : IEntityTypeConfiguration<Watch>
+{
+    public void Configure(EntityTypeBuilder<Watch> builder)
+    {
+        builder.HasKey(w => w.Id);
+        builder.Property(w => w.Id).HasMaxLength(40);
+        builder.Property(w => w.ClientName).HasMaxLength(64);
+        builder.Property(w => w.VideoId).HasMaxLength(200);
+        builder.Property(w => w.CallbackUrl).HasMaxLength(2048);
+        builder.Property(w => w.PoeKeyId).HasMaxLength(40);
+        builder.Property(w => w.Status).HasMaxLength(16);
+        builder.Property(w => w.Video).HasColumnType("jsonb");
+        builder.Property(w => w.FailureReason).HasMaxLength(32);
+        builder.Property(w => w.Metadata)
+            .HasColumnType("jsonb")
+            .HasConversion(
+                m => JsonSerializer.Serialize(m, (JsonSerializerOptions?)null),
+                s => JsonSerializer.Deserialize<Dictionary<string, string>>(s, (JsonSerializerOptions?)null) ?? new Dictionary<string, string>(),
+                new ValueComparer<Dictionary<string, string>>(
+                    (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+                    m => m.Aggregate(0, (hash, pair) => HashCode.Combine(hash, pair.Key, pair.Value)),
+                    m => new Dictionary<string, string>(m)));
+
+        // The natural dedupe of SPEC §2, enforced by the database so concurrent registrations cannot both win.
+        builder.HasIndex(w => new { w.ClientName, w.VideoId, w.CallbackUrl })
+            .IsUnique()
+            .HasFilter("status = 'active'")
+            .HasDatabaseName("ix_watches_active_identity");
+        builder.HasIndex(w => new { w.ClientName, w.CreatedAt, w.Id }).IsDescending(false, true, true);
+        builder.HasIndex(w => new { w.PoeKeyId, w.VideoId }).HasFilter("status = 'active'").HasDatabaseName("ix_watches_active_video");
+        builder.HasIndex(w => w.CreatedAt).HasFilter("status = 'active'").HasDatabaseName("ix_watches_active_created_at");
+        builder.HasIndex(w => w.EndedAt).HasFilter("ended_at IS NOT NULL");
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Poe.WebhookBridge.Infrastructure.Configuration;
+
+namespace Poe.WebhookBridge.Infrastructure.Data;
+
+internal static class DatabaseExtensions
+{
+    public const string ConnectionStringKey = "ConnectionStrings:Postgres";
+
+    public static WebApplicationBuilder AddBridgeDatabase(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException($"{ConnectionStringKey}: is required (a PostgreSQL connection string).");
+        }
+
+        NpgsqlDataSource dataSource;
+        try
+        {
+            dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "bridge" }.Build();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"{ConnectionStringKey}: is not a valid PostgreSQL connection string ({ex.Message}).", ex);
+        }
+
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddDbContext<BridgeDbContext>(options => options
+            .UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", BridgeDbContext.Schema))
+            .UseSnakeCaseNamingConvention());
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateOnStart();
+        return builder;
+    }
+}

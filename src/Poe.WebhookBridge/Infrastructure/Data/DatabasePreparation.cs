@@ -1,0 +1,49 @@
+using Hangfire.PostgreSql;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Poe.WebhookBridge.Infrastructure.Configuration;
+using Poe.WebhookBridge.Infrastructure.Hangfire;
+
+namespace Poe.WebhookBridge.Infrastructure.Data;
+
+internal static class DatabasePreparation
+{
+    // Any constant shared by every instance; it only has to differ from other advisory locks on this database.
+    private const long SchemaLockId = 0x506F_6542_7269_6467;
+
+    /// <summary>
+    /// Validates options, then applies the EF Core migrations and the Hangfire schema under one advisory lock, so
+    /// instances starting together on an empty database take turns instead of racing the Hangfire installer.
+    /// </summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
+        if (!app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value.MigrateOnStartup)
+        {
+            return;
+        }
+
+        var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({SchemaLockId})", connection))
+        {
+            await lockCommand.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<BridgeDbContext>().Database.MigrateAsync();
+            }
+
+            PostgreSqlObjectsInstaller.Install(connection, HangfireSetup.SchemaName);
+        }
+        finally
+        {
+            await using var unlockCommand = new NpgsqlCommand($"SELECT pg_advisory_unlock({SchemaLockId})", connection);
+            await unlockCommand.ExecuteNonQueryAsync();
+        }
+    }
+}

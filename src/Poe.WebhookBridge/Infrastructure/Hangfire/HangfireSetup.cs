@@ -1,0 +1,53 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Npgsql;
+
+namespace Poe.WebhookBridge.Infrastructure.Hangfire;
+
+internal static class HangfireSetup
+{
+    public const string SchemaName = "hangfire";
+
+    public static WebApplicationBuilder AddBridgeHangfire(this WebApplicationBuilder builder)
+    {
+        var storageOptions = new PostgreSqlStorageOptions
+        {
+            SchemaName = SchemaName,
+            // The schema is installed under our advisory lock at start-up (DatabasePreparation), never concurrently.
+            PrepareSchemaIfNecessary = false,
+            EnableLongPolling = true,
+            QueuePollInterval = TimeSpan.FromMilliseconds(200),
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
+        };
+
+        builder.Services.AddHangfire((services, configuration) => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(
+                options => options.UseConnectionFactory(new DataSourceConnectionFactory(services.GetRequiredService<NpgsqlDataSource>())),
+                storageOptions));
+
+        builder.Services.AddHangfireServer(options =>
+        {
+            // Recurring jobs fire at most this often; the bridge's one-second ticks need it well under a second.
+            options.SchedulePollingInterval = TimeSpan.FromMilliseconds(200);
+            options.ServerName = HangfireServerName.ForThisProcess;
+            options.WorkerCount = Math.Max(Environment.ProcessorCount * 4, 8);
+            options.Queues = BridgeJobs.Queues;
+        });
+        return builder;
+    }
+
+    private sealed class DataSourceConnectionFactory(NpgsqlDataSource dataSource) : IConnectionFactory
+    {
+        public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
+    }
+}
+
+internal static class HangfireServerName
+{
+    /// <summary>Hangfire appends a unique suffix; this prefix lets the readiness check find this process's server.</summary>
+    public static readonly string ForThisProcess = $"bridge-{Environment.MachineName}-{Environment.ProcessId}";
+}

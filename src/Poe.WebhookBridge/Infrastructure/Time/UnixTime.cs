@@ -1,0 +1,8 @@
+namespace Poe.WebhookBridge.Infrastructure.Time;
+
+internal static class UnixTime
+{
+    public static long Seconds(DateTimeOffset value) => value.ToUnixTimeSeconds();
+
+    public static long? Seconds(DateTimeOffset? value) => value?.ToUnixTimeSeconds();
+}

@@ -1,0 +1,15 @@
+namespace Poe.WebhookBridge.Polling;
+
+/// <summary>Shared state of one Poe key across instances: when it may be used again and whether Poe rejects it.</summary>
+public sealed class PoeKeyState
+{
+    public required string Id { get; init; }
+
+    /// <summary>No request is sent with this key before this time (429, exhausted budget, rejected key).</summary>
+    public DateTimeOffset HoldUntil { get; set; }
+
+    /// <summary>The current 429 back-off when Poe gives no hint, doubled on each 429 and reset on success.</summary>
+    public double BackoffSeconds { get; set; }
+
+    public DateTimeOffset? UnauthorizedSince { get; set; }
+}

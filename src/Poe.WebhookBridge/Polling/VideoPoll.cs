@@ -1,0 +1,29 @@
+namespace Poe.WebhookBridge.Polling;
+
+/// <summary>
+/// One poll target: a video under one Poe key. Every active watch of that video shares it, so Poe is asked once
+/// however many consumers wait. A claim is a lease (<see cref="ClaimedUntil"/>), so a crashed
+/// instance's claims come due again by themselves.
+/// </summary>
+public sealed class VideoPoll
+{
+    public required string PoeKeyId { get; init; }
+
+    public required string VideoId { get; init; }
+
+    public DateTimeOffset NextPollAt { get; set; }
+
+    /// <summary>Set while an instance polls this video; a claim whose instance died expires by itself.</summary>
+    public DateTimeOffset? ClaimedUntil { get; set; }
+
+    public DateTimeOffset? LastPolledAt { get; set; }
+
+    /// <summary>Consecutive transient failures (5xx, time-outs, bad bodies), driving the back-off.</summary>
+    public int FailureCount { get; set; }
+
+    public string? LastStatus { get; set; }
+
+    public int? LastProgress { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+}

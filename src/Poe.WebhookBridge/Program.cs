@@ -1,0 +1,37 @@
+using Poe.WebhookBridge.Clients;
+using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Infrastructure.Configuration;
+using Poe.WebhookBridge.Infrastructure.Data;
+using Poe.WebhookBridge.Infrastructure.Hangfire;
+using Poe.WebhookBridge.Infrastructure.Problems;
+using Poe.WebhookBridge.Operations;
+using Poe.WebhookBridge.Polling;
+using Poe.WebhookBridge.Watches;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddBridgeConfiguration();
+builder.AddBridgeOptions();
+builder.AddBridgeProblems();
+builder.AddBridgeDatabase();
+builder.AddBridgeHangfire();
+builder.AddClients();
+builder.AddWatches();
+builder.AddPolling();
+builder.AddDelivery();
+builder.AddOperations();
+
+var app = builder.Build();
+await app.PrepareDatabaseAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapWatches();
+app.MapEvents();
+app.MapOperations();
+app.UseBridgeJobs();
+
+await app.RunAsync();
+
+public partial class Program;
