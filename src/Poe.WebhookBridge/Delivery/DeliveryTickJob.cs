@@ -3,13 +3,28 @@ using Poe.WebhookBridge.Infrastructure.Hangfire;
 
 namespace Poe.WebhookBridge.Delivery;
 
-/// <summary>The once-a-second recurring job that delivers every due webhook.</summary>
+/// <summary>
+/// The once-a-second recurring job that delivers every due webhook. Each firing pumps for a little longer than the
+/// firing interval, so firings overlap and some pump is always awake to attempt a new event within a fraction of a second.
+/// </summary>
 [Queue("delivery")]
 [AutomaticRetry(Attempts = 0)]
 [ShortLivedJob]
-public sealed class DeliveryTickJob
+public sealed class DeliveryTickJob(DeliveryPump pump)
 {
     public const string RecurringJobId = "bridge:deliver-due-webhooks";
 
-    public Task RunAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public static readonly TimeSpan PumpWindow = TimeSpan.FromSeconds(2);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pump.PumpAsync(PumpWindow, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: attempts in flight are InFlightDeliveries' to finish or abandon.
+        }
+    }
 }

@@ -1,0 +1,77 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace Poe.WebhookBridge.Delivery;
+
+/// <summary>
+/// Writes finished attempts back in batches: each attempt row and its event's new state commit together. Until then
+/// the event's lease stands, so a result lost to a crash only means one more attempt later (at least once).
+/// </summary>
+public sealed class AttemptRecorder(NpgsqlDataSource dataSource, ILogger<AttemptRecorder> logger) : BackgroundService
+{
+    private const int MaxBatch = 200;
+    private const int WriteTries = 3;
+
+    private readonly Channel<AttemptWriteback> _pending = Channel.CreateUnbounded<AttemptWriteback>(new UnboundedChannelOptions { SingleReader = true });
+
+    public void Record(AttemptWriteback writeback) => _pending.Writer.TryWrite(writeback);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Attempts that finished while the service was stopping are still written; then the loop ends.
+        _pending.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<AttemptWriteback>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var writeback))
+            {
+                batch.Add(writeback);
+            }
+
+            await WriteWithRetriesAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteWithRetriesAsync(List<AttemptWriteback> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await WriteAsync(batch);
+                return;
+            }
+            catch (NpgsqlException ex) when (attempt < WriteTries)
+            {
+                DeliveryLog.WritebackRetried(logger, batch.Count, attempt, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+            catch (NpgsqlException ex)
+            {
+                // The leases will expire and these events be attempted again.
+                DeliveryLog.WritebackFailed(logger, batch.Count, ex);
+                return;
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<AttemptWriteback> batch)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var commands = new NpgsqlBatch(connection, transaction);
+        foreach (var writeback in batch)
+        {
+            AttemptSql.AddTo(commands, writeback);
+        }
+
+        await commands.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+}
