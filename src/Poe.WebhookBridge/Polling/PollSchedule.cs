@@ -17,8 +17,10 @@ internal static class PollSchedule
             INSERT INTO bridge.video_polls (poe_key_id, video_id, next_poll_at, failure_count, created_at)
             VALUES ({poeKeyId}, {videoId}, {now}, 0, {now})
             ON CONFLICT (poe_key_id, video_id) DO UPDATE
-            SET next_poll_at = LEAST(video_polls.next_poll_at,
-                GREATEST({now}, COALESCE(video_polls.last_polled_at + {interval}, {now})))
+            SET next_poll_at = CASE
+                WHEN video_polls.claimed_until > {now} THEN video_polls.next_poll_at -- being polled right now
+                ELSE LEAST(video_polls.next_poll_at, GREATEST({now}, COALESCE(video_polls.last_polled_at + {interval}, {now})))
+            END
             RETURNING next_poll_at AS "Value"
             """).ToListAsync(cancellationToken);
         return due[0];

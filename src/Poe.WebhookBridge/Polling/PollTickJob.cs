@@ -1,15 +1,45 @@
 using Hangfire;
+using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Infrastructure.Hangfire;
 
 namespace Poe.WebhookBridge.Polling;
 
-/// <summary>The once-a-second recurring job that polls every due video.</summary>
+/// <summary>
+/// The once-a-second recurring job that polls every due video. Each firing keeps claiming for about a second, so
+/// consecutive firings cover the timeline and a video due between two firings is polled when due, not a second late.
+/// </summary>
 [Queue("polling")]
 [AutomaticRetry(Attempts = 0)]
 [ShortLivedJob]
-public sealed class PollTickJob
+public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, WatchExpiry expiry, DeliveryDispatcher delivery, TimeProvider time)
 {
     public const string RecurringJobId = "bridge:poll-due-videos";
 
-    public Task RunAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private const int BatchSize = 100;
+    private static readonly TimeSpan Span = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(50);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var until = time.GetUtcNow() + Span;
+        if (await expiry.RunAsync(cancellationToken))
+        {
+            delivery.Wake();
+        }
+
+        while (time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
+        {
+            var room = Math.Min(runner.FreeSlots, BatchSize);
+            var claimed = room > 0 ? await claimer.ClaimAsync(room, cancellationToken) : [];
+            foreach (var poll in claimed)
+            {
+                runner.Start(poll);
+            }
+
+            if (claimed.Count < BatchSize)
+            {
+                await Task.Delay(IdleWait, time, cancellationToken);
+            }
+        }
+    }
 }

@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Poe.WebhookBridge.Infrastructure.Data;
+
+namespace Poe.WebhookBridge.Polling;
+
+/// <summary>What a Poe answer teaches about its key, applied to the key's shared state in the write-back transaction.</summary>
+internal static class PoeKeyThrottle
+{
+    private const double MaxBackoffSeconds = 60;
+    public static readonly TimeSpan UnauthorizedProbeInterval = TimeSpan.FromMinutes(1);
+
+    public static async Task ApplyAsync(this BridgeDbContext db, string keyId, PoeResponse response, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        switch (response.Outcome)
+        {
+            case PoeOutcome.RateLimited:
+                await HoldAfterRateLimitAsync(db, keyId, response, now, cancellationToken);
+                break;
+            case PoeOutcome.Unauthorized:
+                var probeAt = now + UnauthorizedProbeInterval;
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE bridge.poe_keys SET unauthorized_since = COALESCE(unauthorized_since, {now}), hold_until = GREATEST(hold_until, {probeAt})
+                    WHERE id = {keyId}
+                    """, cancellationToken);
+                break;
+            case PoeOutcome.Video or PoeOutcome.NotFound:
+                await db.Database.ExecuteSqlAsync($"""
+                    UPDATE bridge.poe_keys SET unauthorized_since = NULL, backoff_seconds = 0
+                    WHERE id = {keyId} AND (unauthorized_since IS NOT NULL OR backoff_seconds <> 0)
+                    """, cancellationToken);
+                break;
+        }
+
+        // Poe says the window is spent: wait for its reset rather than provoke a 429.
+        if (response.Outcome != PoeOutcome.RateLimited && response.Hints is { Remaining: 0, Reset: { } reset })
+        {
+            var until = now + reset;
+            await db.Database.ExecuteSqlAsync($"UPDATE bridge.poe_keys SET hold_until = GREATEST(hold_until, {until}) WHERE id = {keyId}", cancellationToken);
+        }
+    }
+
+    /// <summary>Retry-After first, then Poe's reset header; without either, 1 s doubling with jitter up to 60 s.</summary>
+    private static async Task HoldAfterRateLimitAsync(BridgeDbContext db, string keyId, PoeResponse response, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var previous = await db.Database.SqlQuery<double>($"SELECT backoff_seconds AS \"Value\" FROM bridge.poe_keys WHERE id = {keyId} FOR UPDATE")
+            .ToListAsync(cancellationToken);
+        var backoff = Math.Clamp(previous.FirstOrDefault() * 2, 1, MaxBackoffSeconds);
+        var pause = response.RetryAfter ?? response.Hints?.Reset
+#pragma warning disable CA5394 // Jitter spreads retries; it needs no cryptographic randomness.
+            ?? TimeSpan.FromSeconds(Math.Min(MaxBackoffSeconds, backoff * (0.8 + (Random.Shared.NextDouble() * 0.4))));
+#pragma warning restore CA5394
+        var until = now + pause;
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE bridge.poe_keys SET backoff_seconds = {backoff}, hold_until = GREATEST(hold_until, {until}) WHERE id = {keyId}
+            """, cancellationToken);
+    }
+}

@@ -1,0 +1,148 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Poe.WebhookBridge.Polling;
+
+/// <summary>
+/// Claims due videos, oldest due first, in one short transaction, and only as many per Poe key as that key has free
+/// rate slots: the budget is spent before the request is sent, so all instances together stay within it.
+/// </summary>
+public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions> poe, TimeProvider time)
+{
+    /// <summary>A slot taken now is free again after one minute plus this, which absorbs send delay and clock skew.</summary>
+    public static readonly TimeSpan SlotMargin = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(15);
+
+    public async Task<IReadOnlyList<ClaimedPoll>> ClaimAsync(int limit, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var lease = now + poe.Value.Timeout + LeaseMargin;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        var due = await SelectDueAsync(connection, transaction, now, limit, cancellationToken);
+        if (due.Count == 0)
+        {
+            return [];
+        }
+
+        var claimed = new List<ClaimedPoll>();
+        foreach (var byKey in due.Where(d => d.HasWatchers).GroupBy(d => d.Poll.PoeKeyId))
+        {
+            var wanted = byKey.Count();
+            var granted = await TakeSlotsAsync(connection, transaction, byKey.Key, wanted, now, cancellationToken);
+            if (granted < wanted)
+            {
+                await HoldKeyUntilSlotFreesAsync(connection, transaction, byKey.Key, cancellationToken);
+            }
+
+            claimed.AddRange(byKey.Take(granted).Select(d => d.Poll with { Lease = lease }));
+        }
+
+        await LeaseAsync(connection, transaction, claimed, lease, cancellationToken);
+        await DeleteAsync(connection, transaction, [.. due.Where(d => !d.HasWatchers).Select(d => d.Poll)], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return claimed;
+    }
+
+    private static async Task<List<(ClaimedPoll Poll, bool HasWatchers)>> SelectDueAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT p.poe_key_id, p.video_id, p.next_poll_at, p.failure_count, p.last_status, p.last_progress,
+                   EXISTS (SELECT 1 FROM bridge.watches w
+                           WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active')
+            FROM bridge.video_polls p
+            WHERE p.next_poll_at <= @now
+              AND NOT EXISTS (SELECT 1 FROM bridge.poe_keys k WHERE k.id = p.poe_key_id AND k.hold_until > @now)
+            ORDER BY p.next_poll_at
+            LIMIT @limit
+            FOR UPDATE OF p SKIP LOCKED
+            """, connection, transaction);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("limit", limit);
+        var rows = new List<(ClaimedPoll, bool)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((new ClaimedPoll(
+                reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), now, now,
+                reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5)), reader.GetBoolean(6)));
+        }
+
+        return rows;
+    }
+
+    private async Task<int> TakeSlotsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, int wanted, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            WITH free AS (
+                SELECT slot FROM bridge.rate_slots
+                WHERE poe_key_id = @key AND slot < @budget AND available_at <= @now
+                ORDER BY available_at, slot
+                LIMIT @wanted
+                FOR UPDATE SKIP LOCKED)
+            UPDATE bridge.rate_slots s SET available_at = @reusable
+            FROM free WHERE s.poe_key_id = @key AND s.slot = free.slot
+            """, connection, transaction);
+        command.Parameters.AddWithValue("key", keyId);
+        command.Parameters.AddWithValue("budget", poe.Value.RequestsPerMinute);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("wanted", wanted);
+        command.Parameters.AddWithValue("reusable", now + TimeSpan.FromMinutes(1) + SlotMargin);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Keeps an exhausted key's videos out of the next claims (so other keys are not starved) until a slot frees.</summary>
+    private async Task HoldKeyUntilSlotFreesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            UPDATE bridge.poe_keys SET hold_until = GREATEST(hold_until,
+                (SELECT min(available_at) FROM bridge.rate_slots WHERE poe_key_id = @key AND slot < @budget))
+            WHERE id = @key
+            """, connection, transaction);
+        command.Parameters.AddWithValue("key", keyId);
+        command.Parameters.AddWithValue("budget", poe.Value.RequestsPerMinute);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task LeaseAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<ClaimedPoll> claimed, DateTimeOffset lease, CancellationToken cancellationToken)
+    {
+        if (claimed.Count == 0)
+        {
+            return;
+        }
+
+        // Moving next_poll_at to the lease end takes claimed rows out of the due range, and brings them back by themselves if this instance dies.
+        await using var command = new NpgsqlCommand("""
+            UPDATE bridge.video_polls p SET next_poll_at = @lease, claimed_until = @lease
+            FROM unnest(@keys, @videos) AS c(poe_key_id, video_id)
+            WHERE p.poe_key_id = c.poe_key_id AND p.video_id = c.video_id
+            """, connection, transaction);
+        command.Parameters.AddWithValue("lease", lease);
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = claimed.Select(c => c.PoeKeyId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("videos", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = claimed.Select(c => c.VideoId).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ClaimedPoll> orphans, CancellationToken cancellationToken)
+    {
+        if (orphans.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand("""
+            DELETE FROM bridge.video_polls p
+            USING unnest(@keys, @videos) AS c(poe_key_id, video_id)
+            WHERE p.poe_key_id = c.poe_key_id AND p.video_id = c.video_id
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = orphans.Select(c => c.PoeKeyId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("videos", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = orphans.Select(c => c.VideoId).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,166 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Infrastructure.Data;
+using Poe.WebhookBridge.Watches;
+
+namespace Poe.WebhookBridge.Polling;
+
+/// <summary>
+/// Stores what one poll found, in one transaction: the video state of every active watch of the video, the events it
+/// causes, and when to poll next. Only the holder of the claim may write (its lease is the fencing token), so a poll
+/// that outlived its lease cannot overwrite a newer one.
+/// </summary>
+public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions> polling, TimeProvider time)
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+
+    /// <returns>Whether webhook events were written (so delivery should wake up).</returns>
+    public async Task<bool> WriteAsync(ClaimedPoll poll, PoeResponse response, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await LockClaimAsync(poll, cancellationToken))
+        {
+            return false;
+        }
+
+        await db.ApplyAsync(poll.PoeKeyId, response, now, cancellationToken);
+        var watches = response.Outcome is PoeOutcome.Video or PoeOutcome.NotFound or PoeOutcome.Transient
+            ? await db.Watches.Where(w => w.PoeKeyId == poll.PoeKeyId && w.VideoId == poll.VideoId && w.Status == WatchStatus.Active).ToListAsync(cancellationToken)
+            : [];
+        foreach (var watch in watches)
+        {
+            watch.PollCount++;
+            watch.LastPolledAt = sentAt;
+        }
+
+        var events = response.Outcome switch
+        {
+            PoeOutcome.Video when response.Video!.IsTerminal => await EndAsync(poll, watches, response.Video, now, cancellationToken),
+            PoeOutcome.Video => await ProgressAsync(poll, watches, response.Video!, sentAt, now, cancellationToken),
+            PoeOutcome.NotFound => await NotFoundAsync(poll, watches, sentAt, now, cancellationToken),
+            PoeOutcome.Transient => await BackOffAsync(poll, sentAt, cancellationToken),
+            _ => await ReleaseAsync(poll, cancellationToken),
+        };
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return events > 0;
+    }
+
+    /// <summary>Gives a claim back unpolled, keeping its place in the due order.</summary>
+    public async Task ReleaseUnpolledAsync(ClaimedPoll poll, CancellationToken cancellationToken) =>
+        await ReleaseAsync(poll, cancellationToken);
+
+    private async Task<bool> LockClaimAsync(ClaimedPoll poll, CancellationToken cancellationToken) =>
+        (await db.Database.SqlQuery<int>($"""
+            SELECT 1 AS "Value" FROM bridge.video_polls
+            WHERE poe_key_id = {poll.PoeKeyId} AND video_id = {poll.VideoId} AND claimed_until = {poll.Lease}
+            FOR UPDATE
+            """).ToListAsync(cancellationToken)).Count == 1;
+
+    private async Task<int> EndAsync(ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var type = video.Status == VideoSnapshot.Completed ? WatchEventTypes.VideoCompleted : WatchEventTypes.VideoFailed;
+        var events = 0;
+        foreach (var watch in watches)
+        {
+            watch.Status = video.Status == VideoSnapshot.Completed ? WatchStatus.Completed : WatchStatus.Failed;
+            watch.EndedAt = now;
+            watch.Video = video.RawJson;
+            events += Notify(watch, type, now, video.RawJson);
+        }
+
+        // A progress webhook not yet sent would only arrive after the terminal one: it is news no longer.
+        var ended = watches.Select(w => w.Id).ToList();
+        await db.WebhookEvents
+            .Where(e => ended.Contains(e.WatchId) && e.Type == WatchEventTypes.VideoProgress && e.Status == DeliveryStatus.Pending && e.AttemptCount == 0 && e.NextAttemptAt <= now)
+            .ExecuteDeleteAsync(cancellationToken);
+        await db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId).ExecuteDeleteAsync(cancellationToken);
+        return events;
+    }
+
+    private async Task<int> ProgressAsync(ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset sentAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var watch in watches)
+        {
+            watch.Video = video.RawJson;
+        }
+
+        var changed = video.Status != poll.LastStatus || video.Progress != poll.LastProgress;
+        var events = changed ? await ProgressEvents.RecordAsync(db, watches, video.RawJson, now, cancellationToken) : 0;
+        await ScheduleAsync(poll, sentAt + polling.Value.Interval, failureCount: 0, sentAt, video, cancellationToken);
+        return events;
+    }
+
+    private async Task<int> NotFoundAsync(ClaimedPoll poll, List<Watch> watches, DateTimeOffset sentAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var events = 0;
+        var grace = polling.Value.NotFoundGracePeriod;
+        foreach (var watch in watches.Where(w => w.CreatedAt + grace <= now))
+        {
+            events += WatchFailures.Fail(db, watch, WatchFailures.VideoNotFound, now);
+        }
+
+        if (watches.All(w => w.Status != WatchStatus.Active))
+        {
+            await db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId).ExecuteDeleteAsync(cancellationToken);
+        }
+        else
+        {
+            await ScheduleAsync(poll, sentAt + polling.Value.Interval, failureCount: 0, sentAt, video: null, cancellationToken);
+        }
+
+        return events;
+    }
+
+    private async Task<int> BackOffAsync(ClaimedPoll poll, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        var failures = poll.FailureCount + 1;
+        var delay = TimeSpan.FromTicks((long)Math.Min(polling.Value.Interval.Ticks * Math.Pow(2, failures - 1), Math.Max(MaxBackoff.Ticks, polling.Value.Interval.Ticks)));
+        await ScheduleAsync(poll, sentAt + delay, failures, sentAt, video: null, cancellationToken);
+        return 0;
+    }
+
+    private async Task<int> ReleaseAsync(ClaimedPoll poll, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE bridge.video_polls SET next_poll_at = {poll.DueAt}, claimed_until = NULL
+            WHERE poe_key_id = {poll.PoeKeyId} AND video_id = {poll.VideoId} AND claimed_until = {poll.Lease}
+            """, cancellationToken);
+        return 0;
+    }
+
+    private async Task ScheduleAsync(ClaimedPoll poll, DateTimeOffset next, int failureCount, DateTimeOffset sentAt, VideoSnapshot? video, CancellationToken cancellationToken)
+    {
+        var target = db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId);
+        if (video is null)
+        {
+            await target.ExecuteUpdateAsync(p => p
+                .SetProperty(x => x.NextPollAt, next)
+                .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
+                .SetProperty(x => x.FailureCount, failureCount)
+                .SetProperty(x => x.LastPolledAt, sentAt), cancellationToken);
+            return;
+        }
+
+        await target.ExecuteUpdateAsync(p => p
+            .SetProperty(x => x.NextPollAt, next)
+            .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
+            .SetProperty(x => x.FailureCount, failureCount)
+            .SetProperty(x => x.LastPolledAt, sentAt)
+            .SetProperty(x => x.LastStatus, video.Status)
+            .SetProperty(x => x.LastProgress, video.Progress), cancellationToken);
+    }
+
+    private int Notify(Watch watch, string type, DateTimeOffset now, string? videoJson)
+    {
+        if (!watch.Events.Contains(type))
+        {
+            return 0;
+        }
+
+        db.WebhookEvents.Add(WebhookEvents.Create(watch, type, now, videoJson));
+        return 1;
+    }
+}

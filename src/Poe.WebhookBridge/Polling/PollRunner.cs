@@ -1,0 +1,119 @@
+using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Operations;
+
+namespace Poe.WebhookBridge.Polling;
+
+/// <summary>
+/// Runs claimed polls in the background of this process, so a slow Poe answer holds only its own video and the
+/// claiming loop never waits for a batch. In-flight polls are bounded; the claim loop asks for no more than fit.
+/// </summary>
+public sealed partial class PollRunner(
+    IServiceScopeFactory scopes, PoeKeyRing keys, BridgeMetrics metrics, DeliveryDispatcher delivery, TimeProvider time, ILogger<PollRunner> logger)
+    : IDisposable
+{
+    public const int MaxInFlight = 256;
+
+    // Write-backs share the database pool with the API; a few at a time keep it available.
+    private readonly SemaphoreSlim _writers = new(16);
+    private readonly CancellationTokenSource _stopping = new();
+    private int _inFlight;
+
+    public int FreeSlots => MaxInFlight - Volatile.Read(ref _inFlight);
+
+    public void Start(ClaimedPoll poll)
+    {
+        Interlocked.Increment(ref _inFlight);
+        _ = Task.Run(() => RunAsync(poll));
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _writers.Dispose();
+    }
+
+    private async Task RunAsync(ClaimedPoll poll)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var writer = scope.ServiceProvider.GetRequiredService<PollResultWriter>();
+            var sentAt = time.GetUtcNow();
+            // The rate slot was taken at claim time; sending much later could squeeze two requests on one slot into 60 s.
+            if (sentAt - poll.ClaimedAt > PollClaimer.SlotMargin)
+            {
+                await writer.ReleaseUnpolledAsync(poll, _stopping.Token);
+                return;
+            }
+
+            metrics.PollLag(poll.ClaimedAt - poll.DueAt);
+            var key = keys.KeyFor(poll.PoeKeyId);
+            var response = key is null
+                ? new PoeResponse(PoeOutcome.Unauthorized, "no_key")
+                : await scope.ServiceProvider.GetRequiredService<PoeClient>().GetVideoAsync(key, poll.VideoId, _stopping.Token);
+            metrics.PoeRequest(response.Code);
+            LogPolled(response, poll);
+
+            await _writers.WaitAsync(_stopping.Token);
+            try
+            {
+                if (await writer.WriteAsync(poll, response, sentAt, _stopping.Token))
+                {
+                    delivery.Wake();
+                }
+            }
+            finally
+            {
+                _writers.Release();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutting down: the claim's lease expires and another instance (or this one, restarted) polls again.
+        }
+        catch (Exception ex)
+        {
+            LogPollFailed(logger, poll.VideoId, poll.PoeKeyId, ex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private void LogPolled(PoeResponse response, ClaimedPoll poll)
+    {
+        switch (response.Outcome)
+        {
+            case PoeOutcome.Unauthorized:
+                LogUnauthorized(logger, poll.PoeKeyId, poll.VideoId, PoeKeyThrottle.UnauthorizedProbeInterval);
+                break;
+            case PoeOutcome.RateLimited:
+                LogRateLimited(logger, poll.PoeKeyId, poll.VideoId, response.RetryAfter);
+                break;
+            case PoeOutcome.Transient:
+                LogTransient(logger, poll.VideoId, response.Code, poll.FailureCount + 1);
+                break;
+            default:
+                LogVideo(logger, poll.VideoId, response.Video?.Status ?? "not_found", response.Video?.Progress);
+                break;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Polled video {VideoId}: {VideoStatus} {Progress}%")]
+    private static partial void LogVideo(ILogger logger, string videoId, string videoStatus, int? progress);
+
+    // Logged at most once per probe, and a rejected key is probed at most once a minute.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Poe rejected key {PoeKeyId} (401) polling video {VideoId}; polling with it pauses, re-probed every {ProbeInterval}")]
+    private static partial void LogUnauthorized(ILogger logger, string poeKeyId, string videoId, TimeSpan probeInterval);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Poe rate-limited key {PoeKeyId} (429) polling video {VideoId}; Retry-After {RetryAfter}")]
+    private static partial void LogRateLimited(ILogger logger, string poeKeyId, string videoId, TimeSpan? retryAfter);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling video {VideoId} failed ({Failure}), attempt {FailureCount}; backing off")]
+    private static partial void LogTransient(ILogger logger, string videoId, string failure, int failureCount);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Polling video {VideoId} with key {PoeKeyId} could not be recorded")]
+    private static partial void LogPollFailed(ILogger logger, string videoId, string poeKeyId, Exception exception);
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Poe.WebhookBridge.Infrastructure.Data;
+using Poe.WebhookBridge.Operations;
+using Poe.WebhookBridge.Watches;
+
+namespace Poe.WebhookBridge.Polling;
+
+/// <summary>
+/// Fails watches older than <c>Polling:MaxWatchDuration</c> — as <c>unauthorized</c> when Poe rejects their key (such
+/// watches are never failed earlier for it), otherwise <c>timed_out</c> — and refreshes the active-watch gauge.
+/// </summary>
+public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> polling, BridgeMetrics metrics, TimeProvider time)
+{
+    private const int BatchSize = 200;
+
+    /// <returns>Whether webhook events were written.</returns>
+    public async Task<bool> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var cutoff = now - polling.Value.MaxWatchDuration;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var expired = await db.Watches.FromSql($"""
+            SELECT * FROM bridge.watches WHERE status = 'active' AND created_at <= {cutoff}
+            ORDER BY created_at LIMIT {BatchSize} FOR UPDATE SKIP LOCKED
+            """).ToListAsync(cancellationToken);
+        var events = 0;
+        if (expired.Count > 0)
+        {
+            var keyIds = expired.Select(w => w.PoeKeyId).Distinct().ToList();
+            var rejected = await db.PoeKeys.Where(k => keyIds.Contains(k.Id) && k.UnauthorizedSince != null).Select(k => k.Id).ToListAsync(cancellationToken);
+            foreach (var watch in expired)
+            {
+                events += WatchFailures.Fail(db, watch, rejected.Contains(watch.PoeKeyId) ? WatchFailures.Unauthorized : WatchFailures.TimedOut, now);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        metrics.ActiveWatches(await db.Watches.CountAsync(w => w.Status == WatchStatus.Active, cancellationToken));
+        return events > 0;
+    }
+}
