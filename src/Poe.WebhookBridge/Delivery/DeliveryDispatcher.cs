@@ -13,6 +13,11 @@ public sealed class DeliveryDispatcher
     /// <summary>Waits for a wake-up or the timeout, whichever comes first.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (timeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         try
