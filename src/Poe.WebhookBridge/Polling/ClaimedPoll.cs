@@ -4,4 +4,9 @@ namespace Poe.WebhookBridge.Polling;
 /// A video this instance may poll now: a rate slot is reserved for it and <see cref="Lease"/> is both its claim's
 /// expiry and the fencing token its write-back must present.
 /// </summary>
-public sealed record ClaimedPoll(string PoeKeyId, string VideoId, DateTimeOffset DueAt, DateTimeOffset ClaimedAt, DateTimeOffset Lease, int FailureCount, string? LastStatus, int? LastProgress);
+public sealed record ClaimedPoll(string PoeKeyId, string VideoId, DateTimeOffset DueAt, DateTimeOffset ClaimedAt, DateTimeOffset Lease, int FailureCount, string? LastStatus, int? LastProgress)
+{
+    public DateTimeOffset? ProgressStartedAt { get; init; }
+
+    public int? ProgressStartedValue { get; init; }
+}

@@ -41,6 +41,20 @@ public sealed class PoeClient(HttpClient http, IOptions<PoeOptions> options, Tim
         }
     }
 
+    private static string? StringOf(JsonElement root, string name) => root.TryGetProperty(name, out var value) && value.ValueKind switch
+    {
+        JsonValueKind.String or JsonValueKind.Number => true,
+        _ => false,
+    }
+        ? value.ToString()
+        : null;
+
+    private static DateTimeOffset? UnixTimeOf(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds)
+            && seconds is > 0 and < 253402300799
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+
     private static async Task<PoeResponse> ReadVideoAsync(HttpResponseMessage response, PoeRateHints hints, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength > MaxBodyBytes)
@@ -64,7 +78,14 @@ public sealed class PoeClient(HttpClient http, IOptions<PoeOptions> options, Tim
             }
 
             int? progress = root.TryGetProperty("progress", out var p) && p.ValueKind == JsonValueKind.Number ? (int)Math.Clamp(p.GetDouble(), 0, 100) : null;
-            return new PoeResponse(PoeOutcome.Video, "200", new VideoSnapshot(status.GetString()!, progress, body), Hints: hints);
+            var snapshot = new VideoSnapshot(status.GetString()!, progress, body)
+            {
+                Model = StringOf(root, "model"),
+                Seconds = StringOf(root, "seconds"),
+                CreatedAt = UnixTimeOf(root, "created_at"),
+                CompletedAt = UnixTimeOf(root, "completed_at"),
+            };
+            return new PoeResponse(PoeOutcome.Video, "200", snapshot, Hints: hints);
         }
         catch (JsonException)
         {

@@ -52,6 +52,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     {
         await using var command = new NpgsqlCommand("""
             SELECT p.poe_key_id, p.video_id, p.next_poll_at, p.failure_count, p.last_status, p.last_progress,
+                   p.progress_started_at, p.progress_started_value,
                    EXISTS (SELECT 1 FROM bridge.watches w
                            WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active')
             FROM bridge.video_polls p
@@ -67,9 +68,14 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add((new ClaimedPoll(
+            var poll = new ClaimedPoll(
                 reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), now, now,
-                reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5)), reader.GetBoolean(6)));
+                reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5))
+            {
+                ProgressStartedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                ProgressStartedValue = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+            };
+            rows.Add((poll, reader.GetBoolean(8)));
         }
 
         return rows;

@@ -11,7 +11,7 @@ namespace Poe.WebhookBridge.Polling;
 /// causes, and when to poll next. Only the holder of the claim may write (its lease is the fencing token), so a poll
 /// that outlived its lease cannot overwrite a newer one.
 /// </summary>
-public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions> polling, TimeProvider time)
+public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions> polling, PollPlanner planner, TimeProvider time)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
 
@@ -71,6 +71,8 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             events += Notify(watch, type, now, video.RawJson);
         }
 
+        await LearnDurationAsync(video, cancellationToken);
+
         // A progress webhook not yet sent would only arrive after the terminal one: it is news no longer.
         var ended = watches.Select(w => w.Id).ToList();
         await db.WebhookEvents
@@ -89,8 +91,48 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
 
         var changed = video.Status != poll.LastStatus || video.Progress != poll.LastProgress;
         var events = changed ? await ProgressEvents.RecordAsync(db, watches, video.RawJson, now, cancellationToken) : 0;
-        await ScheduleAsync(poll, sentAt + polling.Value.Interval, failureCount: 0, sentAt, video, cancellationToken);
+
+        // Where progress was first seen anchors the rate adaptive polling estimates the end from.
+        var startedNow = poll.ProgressStartedAt is null && video.Status == VideoSnapshot.InProgress && video.Progress is not null;
+        var startedAt = startedNow ? sentAt : poll.ProgressStartedAt;
+        var startedValue = startedNow ? video.Progress : poll.ProgressStartedValue;
+        var outlook = new VideoOutlook(video.Status, video.Progress, video.CreatedAt, startedAt, startedValue);
+        var next = planner.NextPollAt(poll.PoeKeyId, outlook, video.Model, video.Seconds, sentAt);
+        await db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId).ExecuteUpdateAsync(p => p
+            .SetProperty(x => x.NextPollAt, next)
+            .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
+            .SetProperty(x => x.FailureCount, 0)
+            .SetProperty(x => x.LastPolledAt, sentAt)
+            .SetProperty(x => x.LastStatus, video.Status)
+            .SetProperty(x => x.LastProgress, video.Progress)
+            .SetProperty(x => x.Model, video.Model)
+            .SetProperty(x => x.VideoSeconds, video.Seconds)
+            .SetProperty(x => x.VideoCreatedAt, video.CreatedAt)
+            .SetProperty(x => x.ProgressStartedAt, startedAt)
+            .SetProperty(x => x.ProgressStartedValue, startedValue), cancellationToken);
         return events;
+    }
+
+    /// <summary>Feeds the duration prior of adaptive polling with what this video took, by Poe's own clock.</summary>
+    private async Task LearnDurationAsync(VideoSnapshot video, CancellationToken cancellationToken)
+    {
+        if (video is not { Status: VideoSnapshot.Completed, Model: { } model, Seconds: { } seconds, CreatedAt: { } created, CompletedAt: { } completed }
+            || completed < created || model.Length > 100 || seconds.Length > 16)
+        {
+            return;
+        }
+
+        // A running mean that weighs the last ~50 videos, so a model that gets faster or slower is followed.
+        var took = (completed - created).TotalSeconds;
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO bridge.duration_stats (model, video_seconds, samples, mean_seconds, deviation_seconds)
+            VALUES ({model}, {seconds}, 1, {took}, 0)
+            ON CONFLICT (model, video_seconds) DO UPDATE SET
+                samples = duration_stats.samples + 1,
+                mean_seconds = duration_stats.mean_seconds + ({took} - duration_stats.mean_seconds) / LEAST(duration_stats.samples + 1, 50),
+                deviation_seconds = duration_stats.deviation_seconds
+                    + (abs({took} - duration_stats.mean_seconds) - duration_stats.deviation_seconds) / LEAST(duration_stats.samples + 1, 50)
+            """, cancellationToken);
     }
 
     private async Task<int> NotFoundAsync(ClaimedPoll poll, List<Watch> watches, DateTimeOffset sentAt, DateTimeOffset now, CancellationToken cancellationToken)
@@ -108,7 +150,7 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
         }
         else
         {
-            await ScheduleAsync(poll, sentAt + polling.Value.Interval, failureCount: 0, sentAt, video: null, cancellationToken);
+            await ScheduleAsync(poll, sentAt + polling.Value.Interval, failureCount: 0, sentAt, cancellationToken);
         }
 
         return events;
@@ -118,7 +160,7 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
     {
         var failures = poll.FailureCount + 1;
         var delay = TimeSpan.FromTicks((long)Math.Min(polling.Value.Interval.Ticks * Math.Pow(2, failures - 1), Math.Max(MaxBackoff.Ticks, polling.Value.Interval.Ticks)));
-        await ScheduleAsync(poll, sentAt + delay, failures, sentAt, video: null, cancellationToken);
+        await ScheduleAsync(poll, sentAt + delay, failures, sentAt, cancellationToken);
         return 0;
     }
 
@@ -131,27 +173,12 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
         return 0;
     }
 
-    private async Task ScheduleAsync(ClaimedPoll poll, DateTimeOffset next, int failureCount, DateTimeOffset sentAt, VideoSnapshot? video, CancellationToken cancellationToken)
-    {
-        var target = db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId);
-        if (video is null)
-        {
-            await target.ExecuteUpdateAsync(p => p
-                .SetProperty(x => x.NextPollAt, next)
-                .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
-                .SetProperty(x => x.FailureCount, failureCount)
-                .SetProperty(x => x.LastPolledAt, sentAt), cancellationToken);
-            return;
-        }
-
-        await target.ExecuteUpdateAsync(p => p
+    private Task<int> ScheduleAsync(ClaimedPoll poll, DateTimeOffset next, int failureCount, DateTimeOffset sentAt, CancellationToken cancellationToken) =>
+        db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId).ExecuteUpdateAsync(p => p
             .SetProperty(x => x.NextPollAt, next)
             .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
             .SetProperty(x => x.FailureCount, failureCount)
-            .SetProperty(x => x.LastPolledAt, sentAt)
-            .SetProperty(x => x.LastStatus, video.Status)
-            .SetProperty(x => x.LastProgress, video.Progress), cancellationToken);
-    }
+            .SetProperty(x => x.LastPolledAt, sentAt), cancellationToken);
 
     private int Notify(Watch watch, string type, DateTimeOffset now, string? videoJson)
     {

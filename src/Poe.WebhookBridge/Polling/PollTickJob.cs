@@ -11,7 +11,7 @@ namespace Poe.WebhookBridge.Polling;
 [Queue("polling")]
 [AutomaticRetry(Attempts = 0)]
 [ShortLivedJob]
-public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, WatchExpiry expiry, DeliveryDispatcher delivery, TimeProvider time)
+public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlanner planner, WatchExpiry expiry, DeliveryDispatcher delivery, TimeProvider time)
 {
     public const string RecurringJobId = "bridge:poll-due-videos";
 
@@ -26,6 +26,8 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, WatchExp
         {
             delivery.Wake();
         }
+
+        await planner.RefreshAsync(cancellationToken);
 
         while (time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
         {

@@ -10,6 +10,7 @@ internal static class PollingSetup
         builder.Services.AddSingleton<PoeKeyRing>();
         builder.Services.AddSingleton<PollClaimer>();
         builder.Services.AddSingleton<PollRunner>();
+        builder.Services.AddSingleton<PollPlanner>();
         builder.Services.AddScoped<PollResultWriter>();
         builder.Services.AddScoped<WatchExpiry>();
         builder.Services.AddHostedService<PoeKeyBootstrap>();

@@ -26,4 +26,15 @@ public sealed class VideoPoll
     public int? LastProgress { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
+
+    // What adaptive polling knows of the video: its kind, its age at Poe, and where its progress was first seen.
+    public string? Model { get; set; }
+
+    public string? VideoSeconds { get; set; }
+
+    public DateTimeOffset? VideoCreatedAt { get; set; }
+
+    public DateTimeOffset? ProgressStartedAt { get; set; }
+
+    public int? ProgressStartedValue { get; set; }
 }

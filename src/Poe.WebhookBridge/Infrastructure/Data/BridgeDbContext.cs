@@ -19,6 +19,8 @@ public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) :
 
     public DbSet<RateSlot> RateSlots => Set<RateSlot>();
 
+    public DbSet<DurationStat> DurationStats => Set<DurationStat>();
+
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
 
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();

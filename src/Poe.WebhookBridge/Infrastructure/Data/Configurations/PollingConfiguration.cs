@@ -12,6 +12,8 @@ internal sealed class VideoPollConfiguration : IEntityTypeConfiguration<VideoPol
         builder.Property(p => p.PoeKeyId).HasMaxLength(40);
         builder.Property(p => p.VideoId).HasMaxLength(200);
         builder.Property(p => p.LastStatus).HasMaxLength(32);
+        builder.Property(p => p.Model).HasMaxLength(100);
+        builder.Property(p => p.VideoSeconds).HasMaxLength(16);
 
         // The claim query walks this index in due order and stops after one batch.
         builder.HasIndex(p => p.NextPollAt);
@@ -34,5 +36,15 @@ internal sealed class RateSlotConfiguration : IEntityTypeConfiguration<RateSlot>
     {
         builder.HasKey(s => new { s.PoeKeyId, s.Slot });
         builder.Property(s => s.PoeKeyId).HasMaxLength(40);
+    }
+}
+
+internal sealed class DurationStatConfiguration : IEntityTypeConfiguration<DurationStat>
+{
+    public void Configure(EntityTypeBuilder<DurationStat> builder)
+    {
+        builder.HasKey(s => new { s.Model, s.VideoSeconds });
+        builder.Property(s => s.Model).HasMaxLength(100);
+        builder.Property(s => s.VideoSeconds).HasMaxLength(16);
     }
 }

@@ -141,6 +141,36 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.ToTable("webhook_events", "bridge");
                 });
 
+            modelBuilder.Entity("Poe.WebhookBridge.Polling.DurationStat", b =>
+                {
+                    b.Property<string>("Model")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("model");
+
+                    b.Property<string>("VideoSeconds")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("video_seconds");
+
+                    b.Property<double>("DeviationSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("deviation_seconds");
+
+                    b.Property<double>("MeanSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("mean_seconds");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("integer")
+                        .HasColumnName("samples");
+
+                    b.HasKey("Model", "VideoSeconds")
+                        .HasName("pk_duration_stats");
+
+                    b.ToTable("duration_stats", "bridge");
+                });
+
             modelBuilder.Entity("Poe.WebhookBridge.Polling.PoeKeyState", b =>
                 {
                     b.Property<string>("Id")
@@ -224,9 +254,31 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("last_status");
 
+                    b.Property<string>("Model")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("model");
+
                     b.Property<DateTimeOffset>("NextPollAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_poll_at");
+
+                    b.Property<DateTimeOffset?>("ProgressStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("progress_started_at");
+
+                    b.Property<int?>("ProgressStartedValue")
+                        .HasColumnType("integer")
+                        .HasColumnName("progress_started_value");
+
+                    b.Property<DateTimeOffset?>("VideoCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("video_created_at");
+
+                    b.Property<string>("VideoSeconds")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("video_seconds");
 
                     b.HasKey("PoeKeyId", "VideoId")
                         .HasName("pk_video_polls");
