@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Poe.WebhookBridge.Infrastructure.Data;
+using Poe.WebhookBridge.Polling;
+
+namespace Poe.WebhookBridge.Tests.Support;
+
+/// <summary>The bridge's own database as the tests see it: through the app's <see cref="BridgeDbContext"/>.</summary>
+public sealed class BridgeDatabase(IServiceProvider services)
+{
+    /// <summary>Per-Poe-key budget state, written by the background poller on its own schedule, not by API requests.</summary>
+    private static readonly Type[] PollerBudgetState = [typeof(PoeKeyState), typeof(RateSlot)];
+
+    public async Task<T> QueryAsync<T>(Func<BridgeDbContext, Task<T>> query)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BridgeDbContext>();
+        return await query(db);
+    }
+
+    /// <summary>Empties every table of the bridge schema (the EF migrations history is not in the model, so it stays).</summary>
+    public Task ResetAsync() => QueryAsync(async db =>
+    {
+        var sql = $"TRUNCATE {string.Join(", ", Tables(db))} RESTART IDENTITY CASCADE";
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await db.Database.ExecuteSqlRawAsync(sql);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                // The background jobs may hold row locks in another order; try again.
+            }
+        }
+    });
+
+    /// <summary>Row counts of every table a request can write, plus each watch's state, to prove a request changed nothing.</summary>
+    public Task<string> SnapshotAsync() => QueryAsync(async db =>
+    {
+        var lines = new List<string>();
+        foreach (var table in Tables(db, exclude: PollerBudgetState))
+        {
+#pragma warning disable EF1002 // The table names come from the EF model, not from input.
+            var count = await db.Database.SqlQueryRaw<long>($"SELECT count(*) AS \"Value\" FROM {table}").SingleAsync();
+#pragma warning restore EF1002
+            lines.Add($"{table}: {count}");
+        }
+
+        var watches = await db.Watches.AsNoTracking().OrderBy(w => w.Id).Select(w => new { w.Id, w.Status, w.EndedAt }).ToListAsync();
+        lines.AddRange(watches.Select(w => $"{w.Id}: {w.Status} {w.EndedAt:O}"));
+        return string.Join('\n', lines);
+    });
+
+    private static List<string> Tables(BridgeDbContext db, Type[]? exclude = null) =>
+    [
+        .. db.Model.GetEntityTypes()
+            .Where(e => e.GetTableName() is not null && !(exclude ?? []).Contains(e.ClrType))
+            .Select(e => $"\"{e.GetSchema() ?? BridgeDbContext.Schema}\".\"{e.GetTableName()}\"")
+            .Distinct()
+            .Order(StringComparer.Ordinal),
+    ];
+}

@@ -1,0 +1,116 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Poe.WebhookBridge.Infrastructure.Data;
+
+namespace Poe.WebhookBridge.Tests.Support;
+
+/// <summary>
+/// The bridge in-process over its own fresh PostgreSQL database, configured only through settings. As the shared
+/// collection fixture it has two clients, <see cref="Shop"/> and <see cref="Studio"/>; <see cref="WithSettings"/>
+/// starts a second instance on the same database with some settings changed.
+/// </summary>
+public sealed class BridgeFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDatabase;
+    private readonly List<BridgeFactory> _instances = [];
+    private BridgeFactory? _strict;
+
+    public BridgeFactory()
+        : this(new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase), ownsDatabase: true)
+    {
+    }
+
+    private BridgeFactory(Dictionary<string, string?> settings, bool ownsDatabase)
+    {
+        _settings = settings;
+        _ownsDatabase = ownsDatabase;
+    }
+
+    public TestClient Shop { get; } = TestClient.Generate("shop");
+
+    public TestClient Studio { get; } = TestClient.Generate("studio");
+
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
+    public string ConnectionString => _settings["ConnectionStrings:Postgres"]!;
+
+    public BridgeDatabase Database => new(Services);
+
+    /// <summary>A second instance on the same database as production runs it: https callbacks to public addresses only.</summary>
+    public BridgeFactory Strict => _strict ??= WithSettings(("Webhooks:AllowHttp", "false"), ("Webhooks:AllowPrivateNetworks", "false"));
+
+    /// <summary>A bridge configured by exactly these settings; it starts on first use (<see cref="WebApplicationFactory{T}.Services"/>).</summary>
+    public static BridgeFactory FromSettings(IDictionary<string, string?> settings) =>
+        new(new Dictionary<string, string?>(settings, StringComparer.OrdinalIgnoreCase), ownsDatabase: false);
+
+    /// <summary>Another bridge instance on this one's database, with these settings changed (a null value removes one).</summary>
+    public BridgeFactory WithSettings(params (string Key, string? Value)[] changes)
+    {
+        var settings = new Dictionary<string, string?>(_settings, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in changes)
+        {
+            settings[key] = value;
+        }
+
+        var instance = new BridgeFactory(settings, ownsDatabase: false);
+        _instances.Add(instance);
+        return instance;
+    }
+
+    /// <summary>An HTTP client sending <c>Authorization: Bearer {apiKey}</c> (none when null).</summary>
+    public HttpClient ClientFor(string? apiKey)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
+    }
+
+    public HttpClient ClientFor(TestClient client) => ClientFor(client.ApiKey);
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync("api");
+        foreach (var (key, value) in BridgeSettings.For(connectionString, Shop, Studio))
+        {
+            _settings[key] = value;
+        }
+
+        // Start now, so a start-up failure is reported once, as the fixture's, rather than by every test.
+        _ = Services;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        foreach (var instance in _instances)
+        {
+            await instance.DisposeAsync();
+        }
+
+        await DisposeAsync();
+        if (_ownsDatabase && _settings.ContainsKey("ConnectionStrings:Postgres"))
+        {
+            await PostgresServer.DropDatabaseAsync(ConnectionString);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BridgeFixture : ICollectionFixture<BridgeFactory>
+{
+    public const string Name = "bridge";
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Poe.WebhookBridge.Tests.Support;
+
+namespace Poe.WebhookBridge.Tests.Watches;
+
+public sealed class NaturalDedupeTests(BridgeFactory bridge) : BridgeTest(bridge)
+{
+    [Fact]
+    public async Task Registering_an_identical_active_watch_returns_the_existing_one()
+    {
+        var id = await Shop.CreateWatchAsync("video_dup");
+
+        using var again = await Shop.RegisterAsync("video_dup");
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(id, (await again.ReadJsonAsync()).GetProperty("id").GetString());
+        Assert.Equal(1, await Database.QueryAsync(db => db.Watches.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_different_callback_or_client_makes_a_second_watch_of_the_same_video()
+    {
+        var first = await Shop.CreateWatchAsync("video_dup", "https://app.example/a");
+
+        var otherCallback = await Shop.CreateWatchAsync("video_dup", "https://app.example/b");
+        var otherClient = await Studio.CreateWatchAsync("video_dup", "https://app.example/a");
+
+        Assert.Equal(3, new[] { first, otherCallback, otherClient }.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task After_cancelling_a_watch_an_identical_registration_creates_a_new_one()
+    {
+        var cancelled = await Shop.CreateWatchAsync("video_again");
+        (await Shop.DeleteAsync(new Uri($"/v1/watches/{cancelled}", UriKind.Relative))).Dispose();
+
+        using var again = await Shop.RegisterAsync("video_again");
+
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.NotEqual(cancelled, (await again.ReadJsonAsync()).GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_identical_registrations_leave_one_active_watch()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Shop.RegisterAsync("video_stampede")));
+
+        var ids = await Task.WhenAll(responses.Select(async r => (await r.ReadJsonAsync()).GetProperty("id").GetString()));
+        Assert.Single(ids.Distinct());
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, $"{r.StatusCode}"));
+        Assert.Equal(1, await Database.QueryAsync(db => db.Watches.CountAsync(w => w.Status == "active")));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+}
