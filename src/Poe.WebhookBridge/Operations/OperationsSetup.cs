@@ -32,7 +32,11 @@ internal static class OperationsSetup
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReport });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteReport });
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", options => options.WithTitle("Poe Webhook Bridge API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapScalarApiReference("/docs", options => options
+            .WithTitle("Poe Webhook Bridge API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            // The page is served whole by the bridge (Scalar's bundled script); no fonts from Scalar's CDN either.
+            .DisableDefaultFonts());
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapBridgeDashboard();
         return app;

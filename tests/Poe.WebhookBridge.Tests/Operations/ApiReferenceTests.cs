@@ -55,6 +55,9 @@ public sealed partial class ApiReferenceTests(BridgeFactory bridge) : BridgeTest
         Assert.Contains(ScriptTag().Matches(html), m => m.Groups["url"].Success);
         Assert.All(references, url => Assert.False(IsOtherHost(url), $"/docs loads {url} from another host"));
         Assert.DoesNotContain("cdn.", html, StringComparison.OrdinalIgnoreCase);
+
+        // Scalar's bundled script fetches its default fonts from Scalar's own host unless they are turned off.
+        Assert.Contains("\"withDefaultFonts\":false", html, StringComparison.Ordinal);
     }
 
     private static async Task<HttpResponseMessage> GetFollowingSameOriginRedirectsAsync(HttpClient client, string path)
