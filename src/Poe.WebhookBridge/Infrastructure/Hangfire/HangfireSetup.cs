@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Npgsql;
 
@@ -21,13 +22,17 @@ internal static class HangfireSetup
             InvisibilityTimeout = TimeSpan.FromMinutes(5),
         };
 
+        // Hangfire keeps its storage, activator and log provider in statics; registering this host's own first means
+        // two hosts in one process (the tests) never poll each other's database or run jobs in each other's container.
+        builder.Services.AddSingleton<JobStorage>(services =>
+            new PostgreSqlStorage(new DataSourceConnectionFactory(services.GetRequiredService<NpgsqlDataSource>()), storageOptions));
+        builder.Services.AddSingleton<JobActivator>(services => new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>()));
         builder.Services.AddHangfire((services, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(
-                options => options.UseConnectionFactory(new DataSourceConnectionFactory(services.GetRequiredService<NpgsqlDataSource>())),
-                storageOptions));
+            .UseLogProvider(new DisposalTolerantLogProvider(new AspNetCoreLogProvider(services.GetRequiredService<ILoggerFactory>())))
+            .UseStorage(services.GetRequiredService<JobStorage>()));
 
         builder.Services.AddHangfireServer(options =>
         {
