@@ -47,7 +47,17 @@ public sealed class AttemptRecorder(NpgsqlDataSource dataSource, ILogger<Attempt
                 await WriteAsync(batch);
                 return;
             }
-            catch (NpgsqlException ex) when (attempt < WriteTries)
+            catch (PostgresException ex) when (batch.Count > 1 && !ex.IsTransient)
+            {
+                // One bad row must not cost the others their results: store them one by one.
+                foreach (var single in batch)
+                {
+                    await WriteWithRetriesAsync([single]);
+                }
+
+                return;
+            }
+            catch (NpgsqlException ex) when (ex.IsTransient && attempt < WriteTries)
             {
                 DeliveryLog.WritebackRetried(logger, batch.Count, attempt, ex);
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt));

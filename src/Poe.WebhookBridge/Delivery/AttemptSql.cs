@@ -5,8 +5,10 @@ namespace Poe.WebhookBridge.Delivery;
 /// <summary>The statements that store one attempt and move its event (and, on 410, its watch) to the next state.</summary>
 internal static class AttemptSql
 {
+    // An event purged by retention while its attempt was in flight has nothing left to record against.
     private const string InsertAttempt = """
-        INSERT INTO bridge.delivery_attempts (event_id, at, status_code, duration_ms, error) VALUES ($1, $2, $3, $4, $5)
+        INSERT INTO bridge.delivery_attempts (event_id, at, status_code, duration_ms, error)
+        SELECT $1, $2, $3::integer, $4, $5::text WHERE EXISTS (SELECT 1 FROM bridge.webhook_events WHERE id = $1)
         """;
 
     private const string CountAttempt = "UPDATE bridge.webhook_events SET attempt_count = attempt_count + 1 WHERE id = $1";

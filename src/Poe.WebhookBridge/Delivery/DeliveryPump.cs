@@ -20,21 +20,21 @@ public sealed class DeliveryPump(OutboxClaims claims, InFlightDeliveries inFligh
     public async Task PumpAsync(TimeSpan window, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        TimeSpan Remaining() => window - Stopwatch.GetElapsedTime(started);
+        TimeSpan Remaining() => TimeSpan.FromTicks(Math.Max(0, (window - Stopwatch.GetElapsedTime(started)).Ticks));
 
-        if (!await _oneAtATime.WaitAsync(Remaining() > TimeSpan.Zero ? Remaining() : TimeSpan.Zero, cancellationToken))
+        if (!await _oneAtATime.WaitAsync(Remaining(), cancellationToken))
         {
             return;
         }
 
         try
         {
-            while (inFlight.IsAccepting && Remaining() > TimeSpan.Zero)
+            while (inFlight.IsAccepting && Remaining() is var remaining && remaining > TimeSpan.Zero)
             {
                 var startedNow = await ClaimAndStartAsync(cancellationToken);
                 if (startedNow == 0)
                 {
-                    await dispatcher.WaitAsync(Remaining() < IdleWait ? Remaining() : IdleWait, cancellationToken);
+                    await dispatcher.WaitAsync(remaining < IdleWait ? remaining : IdleWait, cancellationToken);
                 }
             }
         }
