@@ -43,12 +43,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say "Building the bridge and the Poe simulator (Release)..."
+say "Building the bridge and the Poe simulator (Release), starting PostgreSQL on 127.0.0.1:$pg_port (data in .pgdata/$pg_port)..."
+builds=()
 for project in src/Poe.WebhookBridge src/Poe.Simulator; do
-  dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly
+  dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly &
+  builds+=($!) pids+=($!)
 done
-
-say "Starting PostgreSQL on 127.0.0.1:$pg_port (data in .pgdata/$pg_port)..."
 "$bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" || pg_started_here=true
 admin=$(bash scripts/postgres.sh start "$pg_port")
 psql=("$bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtAX)
@@ -56,6 +56,9 @@ if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'bridge'")" !
   "${psql[@]}" -c 'CREATE DATABASE bridge'
 fi
 export ConnectionStrings__Postgres="${admin/Database=postgres/Database=bridge}"
+for build in "${builds[@]}"; do
+  wait "$build" || { echo "The build failed (see above)." >&2; exit 1; }
+done
 
 if [ -z "${Poe__ApiKey:-}" ]; then
   simulator_key=$(remembered simulator-api-key "sim_$(random_hex 16)")
