@@ -7,6 +7,13 @@ public sealed class BridgeMetrics
 {
     public const string MeterName = "Poe.WebhookBridge";
 
+    // The exporter turns dots into underscores and appends "_seconds" for unit "s" and "_total" to counters, so these
+    // names are scraped exactly as SPEC §6 lists them (bridge_poe_requests_total, bridge_webhook_delivery_seconds, …).
+    // OpenTelemetry's default buckets (0–10000) suit milliseconds; these suit seconds: a first attempt within a
+    // second, then the retry schedule's minutes and hours.
+    private static readonly double[] DeliveryBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 7200, 21600, 43200, 86400, 172800];
+    private static readonly double[] PollLagBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
     private readonly Counter<long> _poeRequests;
     private readonly Counter<long> _webhookAttempts;
     private readonly Histogram<double> _deliverySeconds;
@@ -18,8 +25,10 @@ public sealed class BridgeMetrics
         var meter = meterFactory.Create(MeterName);
         _poeRequests = meter.CreateCounter<long>("bridge.poe.requests", description: "Requests sent to Poe, by response code (or error kind).");
         _webhookAttempts = meter.CreateCounter<long>("bridge.webhook.attempts", description: "Webhook delivery attempts, by outcome.");
-        _deliverySeconds = meter.CreateHistogram<double>("bridge.webhook.delivery", unit: "s", description: "From the terminal status being stored to a 2xx from the consumer.");
-        _pollLagSeconds = meter.CreateHistogram<double>("bridge.poll.lag", unit: "s", description: "How late polls run against their due time.");
+        _deliverySeconds = meter.CreateHistogram("bridge.webhook.delivery", unit: "s", description: "From the terminal status being stored to a 2xx from the consumer.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DeliveryBuckets });
+        _pollLagSeconds = meter.CreateHistogram("bridge.poll.lag", unit: "s", description: "How late polls run against their due time.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PollLagBuckets });
         meter.CreateObservableGauge("bridge.active_watches", () => Interlocked.Read(ref _activeWatches), description: "Watches being polled.");
     }
 

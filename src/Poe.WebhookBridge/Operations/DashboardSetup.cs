@@ -1,70 +1,68 @@
-using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.Dashboard;
 using Microsoft.Extensions.Options;
+using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Operations;
 
 internal static class DashboardSetup
 {
     public const string Path = "/hangfire";
+    public const string Title = "Poe Webhook Bridge — background work";
+
+    private static readonly Dictionary<Type, string> JobNames = new()
+    {
+        [typeof(PollTickJob)] = "Poll due videos on Poe",
+        [typeof(DeliveryTickJob)] = "Deliver due webhooks",
+        [typeof(RetentionJob)] = "Purge ended watches past Retention:Period",
+    };
+
+    private static readonly Lock MenuLock = new();
+    private static bool s_menuExtended;
+
+    public static WebApplicationBuilder AddBridgeDashboard(this WebApplicationBuilder builder)
+    {
+        // Browsers resend Basic credentials on any request to the host, cross-site ones included: with antiforgery
+        // registered, Hangfire checks a token on every dashboard POST (trigger, delete, requeue), and its own pages
+        // send that token, so the operator's buttons work and a forged form does not.
+        builder.Services.AddAntiforgery();
+        return builder;
+    }
 
     public static IEndpointRouteBuilder MapBridgeDashboard(this IEndpointRouteBuilder app)
     {
         var credentials = app.ServiceProvider.GetRequiredService<IOptions<DashboardOptions>>().Value;
+        ExtendNavigationMenu();
         app.MapHangfireDashboard(Path, new Hangfire.DashboardOptions
         {
             // Replaces Hangfire's LocalRequestsOnly filter, which also admits any request from the host's own IP.
             Authorization = [new DashboardAccessFilter(credentials)],
-            DashboardTitle = "Poe Webhook Bridge — background work",
+            DashboardTitle = Title,
             AppPath = "/docs",
             DisplayStorageConnectionString = false,
+            DisplayNameFunc = DisplayName,
         });
         return app;
     }
-}
 
-/// <summary>HTTP Basic with <c>Dashboard:*</c> (constant-time compare), or loopback requests only when none are set.</summary>
-internal sealed class DashboardAccessFilter(DashboardOptions credentials) : IDashboardAuthorizationFilter
-{
-    public bool Authorize(DashboardContext context)
+    private static string DisplayName(DashboardContext context, Job job) =>
+        JobNames.TryGetValue(job.Type, out var name) ? name : $"{job.Type.Name}.{job.Method.Name}";
+
+    /// <summary>Hangfire's navigation menu is process-wide, so the links are added once however many apps map a dashboard.</summary>
+    private static void ExtendNavigationMenu()
     {
-        var http = context.GetHttpContext();
-        if (!credentials.HasCredentials)
+        lock (MenuLock)
         {
-            return http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
-        }
+            if (s_menuExtended)
+            {
+                return;
+            }
 
-        if (PresentedCredentialsMatch(http.Request.Headers.Authorization.ToString()))
-        {
-            return true;
+            NavigationMenu.Items.Add(_ => new MenuItem("API reference", "/docs"));
+            NavigationMenu.Items.Add(_ => new MenuItem("Metrics", "/metrics"));
+            s_menuExtended = true;
         }
-
-        http.Response.Headers.WWWAuthenticate = "Basic realm=\"Poe Webhook Bridge dashboard\", charset=\"UTF-8\"";
-        return false;
-    }
-
-    private bool PresentedCredentialsMatch(string header)
-    {
-        const string prefix = "Basic ";
-        if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        string decoded;
-        try
-        {
-            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[prefix.Length..].Trim()));
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes($"{credentials.Username}:{credentials.Password}"));
-        return CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(decoded)));
     }
 }

@@ -22,6 +22,7 @@ internal static class OperationsSetup
             document.Info.Description = "Register a watch on a Poe video; receive a Standard Webhooks-signed POST when it completes or fails.";
             return Task.CompletedTask;
         }));
+        builder.AddBridgeDashboard();
         builder.Services.AddSingleton<BridgeMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(BridgeMetrics.MeterName).AddPrometheusExporter());
         return builder;

@@ -1,5 +1,6 @@
 using Hangfire;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Operations;
 using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Infrastructure.Hangfire;
@@ -18,6 +19,8 @@ internal static class BridgeJobs
         var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
         jobs.AddOrUpdate<PollTickJob>(PollTickJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), EverySecond, utc);
         jobs.AddOrUpdate<DeliveryTickJob>(DeliveryTickJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), EverySecond, utc);
+        // Hourly, so a purge stays small; the retention period is in days, so an hour's slack is immaterial.
+        jobs.AddOrUpdate<RetentionJob>(RetentionJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Hourly(), utc);
         return app;
     }
 }
