@@ -55,7 +55,7 @@ say "Running ${#projects[@]} test project(s): ${projects[*]}"
 set +e
 dotnet test Poe.WebhookBridge.sln -c "$configuration" --no-build -nologo \
   --logger "trx" --results-directory "$results" \
-  --blame-hang-timeout 5m --blame-hang-dump-type none 2>&1 | tee "$log"
+  --blame-hang-timeout 5m --blame-hang-dump-type none "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
@@ -66,6 +66,8 @@ while IFS= read -r line; do
   failed=$((failed + BASH_REMATCH[1])) passed=$((passed + BASH_REMATCH[2])) skipped=$((skipped + BASH_REMATCH[3]))
   reported=$((reported + 1))
 done < <(grep -E '^(Passed|Failed)! +- ' "$log" || true)
+# With --filter, a project without a matching test reports that instead of a summary.
+reported=$((reported + $(grep -c 'No test matches the given testcase filter' "$log" || true)))
 
 echo
 echo "==================== test summary ===================="

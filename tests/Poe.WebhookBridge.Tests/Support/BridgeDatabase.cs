@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Polling;
@@ -19,22 +20,34 @@ public sealed class BridgeDatabase(IServiceProvider services)
         return await query(db);
     }
 
-    /// <summary>Empties every table of the bridge schema (the EF migrations history is not in the model, so it stays).</summary>
-    public Task ResetAsync() => QueryAsync(async db =>
+    /// <summary>
+    /// Empties every table of the bridge schema (the EF migrations history is not in the model, so it stays), then
+    /// re-creates what the bridge itself creates at start-up, so the next test starts as on a freshly started bridge.
+    /// </summary>
+    public async Task ResetAsync()
     {
-        var sql = $"TRUNCATE {string.Join(", ", Tables(db))} RESTART IDENTITY CASCADE";
-        for (var attempt = 1; ; attempt++)
+        await QueryAsync(async db =>
         {
-            try
+            var sql = $"TRUNCATE {string.Join(", ", Tables(db))} RESTART IDENTITY CASCADE";
+            for (var attempt = 1; ; attempt++)
             {
-                return await db.Database.ExecuteSqlRawAsync(sql);
+                try
+                {
+                    return await db.Database.ExecuteSqlRawAsync(sql);
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+                {
+                    // The background jobs may hold row locks in another order; try again.
+                }
             }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
-            {
-                // The background jobs may hold row locks in another order; try again.
-            }
+        });
+
+        // Each Poe key's state and rate slots: without them nothing would be polled after a reset.
+        foreach (var seeder in services.GetServices<IHostedService>().OfType<PoeKeyBootstrap>())
+        {
+            await seeder.StartAsync(CancellationToken.None);
         }
-    });
+    }
 
     /// <summary>Row counts of every table a request can write, plus each watch's state, to prove a request changed nothing.</summary>
     public Task<string> SnapshotAsync() => QueryAsync(async db =>
