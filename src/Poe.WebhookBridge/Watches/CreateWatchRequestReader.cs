@@ -136,6 +136,7 @@ internal static partial class CreateWatchRequestReader
         return metadata;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$")]
+    // \z, not $: in .NET, $ also matches before a final newline, which would let "video_1\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}\z")]
     private static partial Regex VideoIdPattern();
 }

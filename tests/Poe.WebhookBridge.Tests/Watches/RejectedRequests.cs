@@ -21,6 +21,7 @@ public static class RejectedRequests
         ["video_id with a slash"] = Body($$"""{"video_id":"video/123","callback_url":"{{Url}}"}""", "video_id"),
         ["video_id with a space"] = Body($$"""{"video_id":"video 123","callback_url":"{{Url}}"}""", "video_id"),
         ["video_id non-ASCII"] = Body($$"""{"video_id":"vidéo","callback_url":"{{Url}}"}""", "video_id"),
+        ["video_id with a trailing newline"] = Body($$"""{"video_id":"video_1\n","callback_url":"{{Url}}"}""", "video_id"),
         ["video_id leading dot"] = Body($$"""{"video_id":".video","callback_url":"{{Url}}"}""", "video_id"),
         ["video_id leading dash"] = Body($$"""{"video_id":"-video","callback_url":"{{Url}}"}""", "video_id"),
         ["video_id a number"] = Body($$"""{"video_id":123,"callback_url":"{{Url}}"}""", "video_id"),
