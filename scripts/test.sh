@@ -2,7 +2,8 @@
 # Runs every test project of the solution against a real PostgreSQL:
 #   - BRIDGE_TEST_POSTGRES set: that server (an admin connection string; tests create their own databases),
 #   - else a reachable Docker engine: Testcontainers starts one (the variable stays unset),
-#   - else a private cluster from scripts/postgres.sh on 127.0.0.1:${BRIDGE_TEST_PG_PORT:-55433}, stopped at exit.
+#   - else a private cluster from scripts/postgres.sh on 127.0.0.1:${BRIDGE_TEST_PG_PORT:-55433}, stopped at exit
+#     (unless it was already running, e.g. started by hand).
 # Ends with a summary and the line "N passed, N failed, N skipped"; exits non-zero when anything failed.
 # Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Watches").
 set -euo pipefail
@@ -10,18 +11,20 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 configuration=${TEST_CONFIGURATION:-Release}
-results="$repo/TestResults/test-sh"
+# One folder per run, so runs side by side in one checkout keep their own logs; a day later they are removed.
+results="$repo/TestResults/test-sh/$(date +%Y%m%d-%H%M%S)-$$"
 log="$results/console.log"
 started=$(date +%s)
 
 say() { printf '==> %s\n' "$*"; }
 
 # The private cluster may be shared by several test.sh runs in one checkout: each holds a shared lock on it
-# while it runs, and the last one out (the only one that can take the lock exclusively) stops it.
+# while it runs; the first one in (alone, so it can lock exclusively) cleans it, the last one out stops it.
 pg_lock=
 stop_private_cluster() {
-  if [ -n "$pg_lock" ] && flock -x -n 9; then
+  if [ -n "$pg_lock" ] && flock -x -n 9 && [ -f "$pg_lock.ours" ]; then
     bash scripts/postgres.sh stop "$pg_port"
+    rm -f "$pg_lock.ours"
   fi
 }
 trap stop_private_cluster EXIT
@@ -35,13 +38,25 @@ else
   mkdir -p "$repo/.pgdata"
   pg_lock="$repo/.pgdata/test-$pg_port.lock"
   exec 9>>"$pg_lock"
-  flock -s 9
+  if flock -x -n 9; then alone=true; else alone=false; flock -s 9; fi
+  bin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+  # A cluster someone started by hand is left running at the end; one that a test.sh run started is stopped.
+  if $alone && ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" 2>/dev/null; then touch "$pg_lock.ours"; fi
   BRIDGE_TEST_POSTGRES=$(flock -x "$pg_lock.start" bash scripts/postgres.sh start "$pg_port")
   export BRIDGE_TEST_POSTGRES
+  if $alone; then
+    # Nobody else is using the cluster: drop the databases that interrupted runs left behind, then share it.
+    # (Without FORCE: a database still in use by a test run outside this script is left alone.)
+    "$bin/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -qtAX >/dev/null 2>&1 <<'SQL' || true
+SELECT format('DROP DATABASE %I', datname) FROM pg_database WHERE datname LIKE 'bridge\_test\_%' \gexec
+SQL
+    flock -s 9
+  fi
   say "PostgreSQL: no Docker engine; private cluster on 127.0.0.1:$pg_port ($BRIDGE_TEST_POSTGRES)."
 fi
 
-rm -rf "$results" && mkdir -p "$results"
+mkdir -p "$results"
+find "$repo/TestResults/test-sh" -mindepth 1 -maxdepth 1 -mtime +0 -exec rm -rf {} + 2>/dev/null || true
 say "Building Poe.WebhookBridge.sln ($configuration)..."
 if ! dotnet build Poe.WebhookBridge.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly; then
   echo
