@@ -12,7 +12,7 @@ internal sealed class PoeKeyBootstrap(NpgsqlDataSource dataSource, PoeKeyRing ke
         foreach (var keyId in keys.KeyIds)
         {
             var state = new NpgsqlBatchCommand("""
-                INSERT INTO bridge.poe_keys (id, hold_until, backoff_seconds) VALUES ($1, 'epoch', 0) ON CONFLICT (id) DO NOTHING
+                INSERT INTO bridge.poe_keys (id, hold_until, backoff_seconds, paced_until) VALUES ($1, 'epoch', 0, 'epoch') ON CONFLICT (id) DO NOTHING
                 """);
             state.Parameters.Add(new NpgsqlParameter { Value = keyId });
             var slots = new NpgsqlBatchCommand("""

@@ -12,4 +12,7 @@ public sealed class PoeKeyState
     public double BackoffSeconds { get; set; }
 
     public DateTimeOffset? UnauthorizedSince { get; set; }
+
+    /// <summary>The key's theoretical arrival time for <see cref="RatePacer"/>: requests are spread evenly over the minute.</summary>
+    public DateTimeOffset PacedUntil { get; set; }
 }

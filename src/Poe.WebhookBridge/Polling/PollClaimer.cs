@@ -31,13 +31,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         var claimed = new List<ClaimedPoll>();
         foreach (var byKey in due.Where(d => d.HasWatchers).GroupBy(d => d.Poll.PoeKeyId))
         {
-            var wanted = byKey.Count();
-            var granted = await TakeSlotsAsync(connection, transaction, byKey.Key, wanted, now, cancellationToken);
-            if (granted < wanted)
-            {
-                await HoldKeyUntilSlotFreesAsync(connection, transaction, byKey.Key, cancellationToken);
-            }
-
+            var granted = await GrantAsync(connection, transaction, byKey.Key, byKey.Count(), now, cancellationToken);
             claimed.AddRange(byKey.Take(granted).Select(d => d.Poll with { Lease = lease }));
         }
 
@@ -81,6 +75,42 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         return rows;
     }
 
+    /// <summary>
+    /// How many requests the key may send now: as many as its even pace admits and it has free rate slots. The key's
+    /// row lock makes concurrent claims of one key (on any instance) take turns. A key that cannot send all it wants
+    /// is held until it can send again, so its videos leave the claim scan and other keys' videos are not starved.
+    /// </summary>
+    private async Task<int> GrantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, int wanted, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var budget = poe.Value.RequestsPerMinute;
+        await using var read = new NpgsqlCommand("SELECT paced_until FROM bridge.poe_keys WHERE id = @key FOR UPDATE", connection, transaction);
+        read.Parameters.AddWithValue("key", keyId);
+        if (await read.ExecuteScalarAsync(cancellationToken) is not DateTime pacedUntilUtc)
+        {
+            return 0;
+        }
+
+        var pacedUntil = new DateTimeOffset(pacedUntilUtc, TimeSpan.Zero);
+        var admitted = RatePacer.Admit(pacedUntil, now, wanted, budget);
+        var granted = admitted == 0 ? 0 : await TakeSlotsAsync(connection, transaction, keyId, admitted, now, cancellationToken);
+        var paced = RatePacer.After(pacedUntil, now, granted, budget);
+        await using var update = new NpgsqlCommand("""
+            UPDATE bridge.poe_keys SET paced_until = @paced,
+                hold_until = CASE WHEN @short THEN GREATEST(hold_until, @next_admission,
+                    CASE WHEN @slots_short THEN (SELECT min(available_at) FROM bridge.rate_slots WHERE poe_key_id = @key AND slot < @budget) END)
+                ELSE hold_until END
+            WHERE id = @key
+            """, connection, transaction);
+        update.Parameters.AddWithValue("key", keyId);
+        update.Parameters.AddWithValue("paced", paced);
+        update.Parameters.AddWithValue("short", granted < wanted);
+        update.Parameters.AddWithValue("next_admission", RatePacer.NextAdmission(paced, budget));
+        update.Parameters.AddWithValue("slots_short", granted < admitted);
+        update.Parameters.AddWithValue("budget", budget);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        return granted;
+    }
+
     private async Task<int> TakeSlotsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, int wanted, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -100,19 +130,6 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         command.Parameters.AddWithValue("wanted", wanted);
         command.Parameters.AddWithValue("reusable", now + TimeSpan.FromMinutes(1) + SlotMargin);
         return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>Keeps an exhausted key's videos out of the next claims (so other keys are not starved) until a slot frees.</summary>
-    private async Task HoldKeyUntilSlotFreesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            UPDATE bridge.poe_keys SET hold_until = GREATEST(hold_until,
-                (SELECT min(available_at) FROM bridge.rate_slots WHERE poe_key_id = @key AND slot < @budget))
-            WHERE id = @key
-            """, connection, transaction);
-        command.Parameters.AddWithValue("key", keyId);
-        command.Parameters.AddWithValue("budget", poe.Value.RequestsPerMinute);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task LeaseAsync(

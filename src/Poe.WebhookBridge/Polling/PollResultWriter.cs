@@ -97,7 +97,7 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
         var startedAt = startedNow ? sentAt : poll.ProgressStartedAt;
         var startedValue = startedNow ? video.Progress : poll.ProgressStartedValue;
         var outlook = new VideoOutlook(video.Status, video.Progress, video.CreatedAt, startedAt, startedValue);
-        var next = planner.NextPollAt(poll.PoeKeyId, outlook, video.Model, video.Seconds, sentAt);
+        var (next, expectedEnd, endSpread) = planner.Plan(poll.PoeKeyId, outlook, video.Model, video.Seconds, sentAt);
         await db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId).ExecuteUpdateAsync(p => p
             .SetProperty(x => x.NextPollAt, next)
             .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
@@ -109,7 +109,9 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             .SetProperty(x => x.VideoSeconds, video.Seconds)
             .SetProperty(x => x.VideoCreatedAt, video.CreatedAt)
             .SetProperty(x => x.ProgressStartedAt, startedAt)
-            .SetProperty(x => x.ProgressStartedValue, startedValue), cancellationToken);
+            .SetProperty(x => x.ProgressStartedValue, startedValue)
+            .SetProperty(x => x.ExpectedEndAt, expectedEnd)
+            .SetProperty(x => x.EndSpreadSeconds, endSpread), cancellationToken);
         return events;
     }
 

@@ -37,4 +37,9 @@ public sealed class VideoPoll
     public DateTimeOffset? ProgressStartedAt { get; set; }
 
     public int? ProgressStartedValue { get; set; }
+
+    /// <summary>Adaptive polling's estimate of when the video ends, and its spread, as of the last poll.</summary>
+    public DateTimeOffset? ExpectedEndAt { get; set; }
+
+    public double? EndSpreadSeconds { get; set; }
 }

@@ -186,6 +186,10 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("hold_until");
 
+                    b.Property<DateTimeOffset>("PacedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paced_until");
+
                     b.Property<DateTimeOffset?>("UnauthorizedSince")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("unauthorized_since");
@@ -236,6 +240,14 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<double?>("EndSpreadSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("end_spread_seconds");
+
+                    b.Property<DateTimeOffset?>("ExpectedEndAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expected_end_at");
 
                     b.Property<int>("FailureCount")
                         .HasColumnType("integer")

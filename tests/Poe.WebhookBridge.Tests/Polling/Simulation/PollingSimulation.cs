@@ -1,0 +1,146 @@
+using Poe.WebhookBridge.Polling;
+
+namespace Poe.WebhookBridge.Tests.Polling.Simulation;
+
+/// <summary>
+/// Replays a workload against one Poe key on a simulated clock, the way the bridge polls it: oldest due first, paced
+/// by <see cref="RatePacer"/>, never more than the budget in any 60 s window, and the next poll planned by the same
+/// code the service uses (<see cref="AdaptiveCadence"/>), or one interval later for <c>fixed</c>.
+/// </summary>
+internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerMinute, TimeSpan interval, TimeSpan maxInterval)
+{
+    private const double Step = 0.1;
+    private const double PlannerRefresh = 2;
+    private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public SimulationResult Run(IReadOnlyList<SyntheticVideo> videos)
+    {
+        var states = videos.Select(v => new State(v) { NextDue = v.CreatedAt }).ToList();
+        var sent = new Queue<double>();
+        var result = new SimulationResult();
+        var learned = new Dictionary<(string, string), List<double>>();
+        var end = videos.Max(v => v.EndsAt) + 300;
+        var pressure = 1.0;
+        var pacedUntil = Epoch;
+        var refreshedAt = double.MinValue;
+        for (var t = 0.0; t < end && states.Any(s => !s.Done); t += Step)
+        {
+            if (t - refreshedAt >= PlannerRefresh)
+            {
+                // As PollPlanner does every few seconds: the pressure that fits the current estimates to the budget.
+                refreshedAt = t;
+                var estimates = states.Where(x => !x.Done && x.ExpectedEnd is not null).Select(x => (x.ExpectedEnd!.Value - t, x.Spread)).ToList();
+                pressure = AdaptiveCadence.Pressure(estimates, budgetPerMinute, interval, maxInterval);
+            }
+
+            while (sent.Count > 0 && sent.Peek() <= t - 60)
+            {
+                sent.Dequeue();
+            }
+
+            var due = states.Where(s => !s.Done && s.Video.CreatedAt <= t && s.NextDue <= t).OrderBy(s => s.NextDue).ToList();
+            var now = Epoch.AddSeconds(t);
+            var admitted = Math.Min(RatePacer.Admit(pacedUntil, now, due.Count, budgetPerMinute), budgetPerMinute - sent.Count);
+            pacedUntil = RatePacer.After(pacedUntil, now, Math.Max(0, admitted), budgetPerMinute);
+            foreach (var state in due.Take(admitted))
+            {
+                sent.Enqueue(t);
+                result.MaxWindow = Math.Max(result.MaxWindow, sent.Count);
+                Poll(state, t, states, learned, pressure, result);
+            }
+        }
+
+        return result;
+    }
+
+    private void Poll(State state, double t, List<State> states, Dictionary<(string, string), List<double>> learned, double pressure, SimulationResult result)
+    {
+        var video = state.Video;
+        if (state.LastPolled is { } last && state.LastPlanned is { } planned)
+        {
+            // A gap beyond the plan's own floor: the floor is what the schedule promised this video.
+            result.LongestGapBeyondFloor = Math.Max(result.LongestGapBeyondFloor, t - last - Math.Max(planned, maxInterval.TotalSeconds));
+        }
+
+        state.LastPolled = t;
+        result.Requests++;
+        var status = video.StatusAt(t);
+        if (status is "completed" or "failed")
+        {
+            state.Done = true;
+            result.DetectionDelays.Add(t - video.EndsAt);
+            if (status == "completed")
+            {
+                var key = (video.Model, video.Seconds);
+                learned.TryAdd(key, []);
+                learned[key].Add(video.EndsAt - video.CreatedAt);
+            }
+
+            return;
+        }
+
+        var progress = video.Progress(t);
+        if (status == "in_progress" && state.ProgressStartedAt is null)
+        {
+            (state.ProgressStartedAt, state.ProgressStartedValue) = (t, progress);
+        }
+
+        double gap;
+        if (strategy == PollingStrategy.Fixed || states.Count(s => !s.Done && s.Video.CreatedAt <= t) * (60 / interval.TotalSeconds) <= budgetPerMinute)
+        {
+            gap = interval.TotalSeconds;
+        }
+        else
+        {
+            var outlook = new VideoOutlook(status, progress, Epoch.AddSeconds(video.CreatedAt),
+                state.ProgressStartedAt is { } s ? Epoch.AddSeconds(s) : null, state.ProgressStartedValue);
+            var prior = learned.TryGetValue((video.Model, video.Seconds), out var seen) && seen.Count > 0
+                ? new DurationPrior(seen.Average(), seen.Average(d => Math.Abs(d - seen.Average())), seen.Count)
+                : DurationPrior.Default;
+            gap = AdaptiveCadence.NextGap(outlook, prior, Epoch.AddSeconds(t), pressure, interval, maxInterval).TotalSeconds;
+            var (mean, spread) = AdaptiveCadence.ExpectedEnd(outlook, prior, Epoch.AddSeconds(t));
+            (state.ExpectedEnd, state.Spread) = (t + mean, spread);
+        }
+
+        state.LastPlanned = gap;
+        state.NextDue = t + gap;
+    }
+
+    private sealed class State(SyntheticVideo video)
+    {
+        public SyntheticVideo Video { get; } = video;
+
+        public double NextDue { get; set; }
+
+        public double? LastPolled { get; set; }
+
+        public double? LastPlanned { get; set; }
+
+        public double? ProgressStartedAt { get; set; }
+
+        public int? ProgressStartedValue { get; set; }
+
+        public bool Done { get; set; }
+
+        public double? ExpectedEnd { get; set; }
+
+        public double Spread { get; set; }
+    }
+}
+
+internal sealed class SimulationResult
+{
+    public List<double> DetectionDelays { get; } = [];
+
+    public int Requests { get; set; }
+
+    public int MaxWindow { get; set; }
+
+    public double LongestGapBeyondFloor { get; set; }
+
+    public double Percentile(double p)
+    {
+        var sorted = DetectionDelays.Order().ToList();
+        return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p / 100 * sorted.Count) - 1)];
+    }
+}
