@@ -18,6 +18,9 @@ state="$repo/.run"
 bin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+fail() { echo "run-local: $*" >&2; exit 1; }
+# True when something already accepts connections on the host:port of this http URL.
+listening() { local hostport=${1#*://}; hostport=${hostport%%/*}; (exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}") 2>/dev/null; }
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 
 # A value generated on the first run and kept in .run/ (git-ignored), so the demo credentials stay the same.
@@ -26,6 +29,11 @@ remembered() {
   [ -s "$file" ] || { (umask 077; printf '%s' "$2" > "$file"); }
   cat "$file"
 }
+
+listening "$bridge_url" && fail "$bridge_url is already in use (another bridge?); stop it or set BRIDGE_URL."
+if [ -z "${Poe__ApiKey:-}" ] && listening "$simulator_url"; then
+  fail "$simulator_url is already in use; stop what listens there or set SIMULATOR_URL."
+fi
 
 mkdir -p "$state" && chmod 700 "$state"
 demo_api_key=$(remembered demo-api-key "demo_$(random_hex 24)")
@@ -57,7 +65,7 @@ if [ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'bridge'")" !
 fi
 export ConnectionStrings__Postgres="${admin/Database=postgres/Database=bridge}"
 for build in "${builds[@]}"; do
-  wait "$build" || { echo "The build failed (see above)." >&2; exit 1; }
+  wait "$build" || fail "the build failed (see above)."
 done
 
 if [ -z "${Poe__ApiKey:-}" ]; then
@@ -66,7 +74,12 @@ if [ -z "${Poe__ApiKey:-}" ]; then
   say "  Any video id you watch is created on first poll and completes about 22 s later (log: .run/simulator.log)."
   Simulator__AutoCreateUnknownVideos=true Simulator__ApiKeys__0="$simulator_key" \
     dotnet src/Poe.Simulator/bin/Release/net10.0/Poe.Simulator.dll --urls="$simulator_url" > "$state/simulator.log" 2>&1 &
-  pids+=($!)
+  simulator_pid=$!
+  pids+=("$simulator_pid")
+  until listening "$simulator_url"; do
+    kill -0 "$simulator_pid" 2>/dev/null || fail "the simulator did not start: $(tail -n 5 "$state/simulator.log")"
+    sleep 0.2
+  done
   export Poe__BaseUrl="$simulator_url" Poe__ApiKey="$simulator_key"
 else
   say "Using the real Poe API at ${Poe__BaseUrl:-https://api.poe.com} with the Poe__ApiKey from your environment."
@@ -82,10 +95,10 @@ pids+=("$bridge_pid")
 
 for _ in $(seq 1 120); do
   if curl -fsS -o /dev/null "$bridge_url/health/ready" 2>/dev/null; then break; fi
-  kill -0 "$bridge_pid" 2>/dev/null || { echo "The bridge exited during start-up (see its output above)." >&2; exit 1; }
+  kill -0 "$bridge_pid" 2>/dev/null || fail "the bridge exited during start-up (see its output above)."
   sleep 0.5
 done
-curl -fsS -o /dev/null "$bridge_url/health/ready" || { echo "The bridge did not become ready in 60 s: $(curl -sS "$bridge_url/health/ready")" >&2; exit 1; }
+curl -fsS -o /dev/null "$bridge_url/health/ready" || fail "the bridge did not become ready in 60 s: $(curl -sS "$bridge_url/health/ready")"
 
 cat <<EOF
 
