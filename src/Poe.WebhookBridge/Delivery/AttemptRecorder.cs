@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Hangfire;
 using Npgsql;
 
 namespace Poe.WebhookBridge.Delivery;
@@ -7,7 +8,7 @@ namespace Poe.WebhookBridge.Delivery;
 /// Writes finished attempts back in batches: each attempt row and its event's new state commit together. Until then
 /// the event's lease stands, so a result lost to a crash only means one more attempt later (at least once).
 /// </summary>
-public sealed class AttemptRecorder(NpgsqlDataSource dataSource, ILogger<AttemptRecorder> logger) : BackgroundService
+public sealed class AttemptRecorder(NpgsqlDataSource dataSource, IBackgroundJobClient jobs, ILogger<AttemptRecorder> logger) : BackgroundService
 {
     private const int MaxBatch = 200;
     private const int WriteTries = 3;
@@ -76,12 +77,30 @@ public sealed class AttemptRecorder(NpgsqlDataSource dataSource, ILogger<Attempt
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var commands = new NpgsqlBatch(connection, transaction);
-        foreach (var writeback in batch)
-        {
-            AttemptSql.AddTo(commands, writeback);
-        }
-
+        var moves = batch.Select(writeback => AttemptSql.AddTo(commands, writeback)).ToList();
         await commands.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
+
+        // Only events this attempt actually moved to dead: a redelivery meanwhile keeps one alive.
+        foreach (var (writeback, move) in batch.Zip(moves))
+        {
+            if (writeback.IsDead && move.RecordsAffected == 1)
+            {
+                ReportDead(writeback);
+            }
+        }
+    }
+
+    private void ReportDead(AttemptWriteback dead)
+    {
+        try
+        {
+            DeadWebhookJob.Report(jobs, dead);
+        }
+        catch (Exception ex)
+        {
+            // The event is dead in the database and the API either way; the dashboard entry is a convenience.
+            DeliveryLog.DeadNotReported(logger, dead.Event.Id, ex);
+        }
     }
 }

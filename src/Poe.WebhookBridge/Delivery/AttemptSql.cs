@@ -29,22 +29,25 @@ internal static class AttemptSql
         UPDATE bridge.webhook_events SET status = 'failed', next_attempt_at = NULL WHERE watch_id = $1 AND status = 'pending'
         """;
 
-    public static void AddTo(NpgsqlBatch batch, AttemptWriteback writeback)
+    /// <returns>The statement that moves the event, whose RecordsAffected says whether this attempt still owned it.</returns>
+    public static NpgsqlBatchCommand AddTo(NpgsqlBatch batch, AttemptWriteback writeback)
     {
         var (webhook, result) = (writeback.Event, writeback.Result);
         Add(batch, InsertAttempt, webhook.Id, result.At, (object?)result.StatusCode, (int)Math.Min(int.MaxValue, result.Duration.TotalMilliseconds),
             (object?)AttemptResult.Shorten(result.Error));
         Add(batch, CountAttempt, webhook.Id);
-        Add(batch, MoveEvent, webhook.Id, writeback.NewStatus, (object?)writeback.NextAttemptAt,
+        var move = Add(batch, MoveEvent, webhook.Id, writeback.NewStatus, (object?)writeback.NextAttemptAt,
             result.Delivered ? result.At + result.Duration : null, webhook.Lease);
         if (result.Gone)
         {
             Add(batch, CancelWatch, webhook.WatchId, result.At + result.Duration);
             Add(batch, DropWatchEvents, webhook.WatchId);
         }
+
+        return move;
     }
 
-    private static void Add(NpgsqlBatch batch, string sql, params object?[] values)
+    private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)
@@ -53,5 +56,6 @@ internal static class AttemptSql
         }
 
         batch.BatchCommands.Add(command);
+        return command;
     }
 }

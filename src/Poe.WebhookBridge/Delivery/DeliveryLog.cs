@@ -54,6 +54,9 @@ internal static partial class DeliveryLog
     [LoggerMessage(EventId = 4007, Level = LogLevel.Error, Message = "Storing {Count} webhook attempts failed; their events are attempted again when their leases expire")]
     public static partial void WritebackFailed(ILogger logger, int count, Exception exception);
 
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Dead webhook {EventId} could not be listed in the dashboard's failed jobs")]
+    public static partial void DeadNotReported(ILogger logger, string eventId, Exception exception);
+
     [LoggerMessage(EventId = 4008, Level = LogLevel.Error, Message = "Claiming due webhooks failed; trying again shortly")]
     public static partial void ClaimFailed(ILogger logger, Exception exception);
 }
