@@ -4,37 +4,43 @@ using Npgsql;
 namespace Poe.WebhookBridge.Delivery;
 
 /// <summary>
-/// Claims due events and hands each to <see cref="InFlightDeliveries"/> without waiting for it, for a bounded window.
-/// Between claims it sleeps on the dispatcher, which a stored event, a redelivery or a freed slot cuts short.
+/// Claims due events and hands each to <see cref="InFlightDeliveries"/> without waiting for it. Between claims it
+/// sleeps on the dispatcher, which a stored event, a redelivery or a freed slot cuts short.
 /// </summary>
+/// <remarks>
+/// Firings relay one another: each pumps for its window, then hands over as soon as a newer firing is waiting. With
+/// no newer firing (Hangfire late under load) it carries on, up to <see cref="MaxLife"/>, so a late firing leaves no
+/// gap in which a stored event would wait. One worker pumps at a time in a process.
+/// </remarks>
 public sealed class DeliveryPump(OutboxClaims claims, InFlightDeliveries inFlight, DeliveryDispatcher dispatcher, ILogger<DeliveryPump> logger) : IDisposable
 {
-    /// <summary>How long the pump sleeps when nothing is due: the worst delay before a newly stored event is attempted.</summary>
+    /// <summary>How long the pump sleeps when nothing is due: the worst delay before an event due by the clock is attempted.</summary>
     public static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
 
+    public static readonly TimeSpan MaxLife = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan HandoverWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ErrorPause = TimeSpan.FromSeconds(1);
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private long _latestFiring;
 
-    /// <summary>Pumps until <paramref name="window"/> has passed; an overlapping tick waits for the running one, then carries on.</summary>
     public async Task PumpAsync(TimeSpan window, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        TimeSpan Remaining() => TimeSpan.FromTicks(Math.Max(0, (window - Stopwatch.GetElapsedTime(started)).Ticks));
-
-        if (!await _oneAtATime.WaitAsync(Remaining(), cancellationToken))
+        var firing = Interlocked.Increment(ref _latestFiring);
+        if (!await _oneAtATime.WaitAsync(HandoverWait, cancellationToken))
         {
             return;
         }
 
         try
         {
-            while (inFlight.IsAccepting && Remaining() is var remaining && remaining > TimeSpan.Zero)
+            var started = Stopwatch.GetTimestamp();
+            while (inFlight.IsAccepting && KeepPumping(firing, Stopwatch.GetElapsedTime(started), window))
             {
-                var startedNow = await ClaimAndStartAsync(cancellationToken);
-                if (startedNow == 0)
+                if (await ClaimAndStartAsync(cancellationToken) == 0)
                 {
-                    await dispatcher.WaitAsync(remaining < IdleWait ? remaining : IdleWait, cancellationToken);
+                    await dispatcher.WaitAsync(IdleWait, cancellationToken);
                 }
             }
         }
@@ -45,6 +51,9 @@ public sealed class DeliveryPump(OutboxClaims claims, InFlightDeliveries inFligh
     }
 
     public void Dispose() => _oneAtATime.Dispose();
+
+    private bool KeepPumping(long firing, TimeSpan elapsed, TimeSpan window) =>
+        elapsed < MaxLife && (elapsed < window || Volatile.Read(ref _latestFiring) == firing);
 
     private async Task<int> ClaimAndStartAsync(CancellationToken cancellationToken)
     {

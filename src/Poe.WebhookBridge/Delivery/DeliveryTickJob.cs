@@ -4,8 +4,8 @@ using Poe.WebhookBridge.Infrastructure.Hangfire;
 namespace Poe.WebhookBridge.Delivery;
 
 /// <summary>
-/// The once-a-second recurring job that delivers every due webhook. Each firing pumps for a little longer than the
-/// firing interval, so firings overlap and some pump is always awake to attempt a new event within a fraction of a second.
+/// The once-a-second recurring job that delivers every due webhook. Firings relay one another (see
+/// <see cref="DeliveryPump"/>), so some pump is always awake to attempt a newly stored event within a fraction of a second.
 /// </summary>
 [Queue("delivery")]
 [AutomaticRetry(Attempts = 0)]
@@ -14,7 +14,7 @@ public sealed class DeliveryTickJob(DeliveryPump pump)
 {
     public const string RecurringJobId = "bridge:deliver-due-webhooks";
 
-    public static readonly TimeSpan PumpWindow = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan PumpWindow = TimeSpan.FromSeconds(1);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
