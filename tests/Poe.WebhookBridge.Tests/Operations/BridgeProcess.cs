@@ -91,6 +91,17 @@ public sealed class BridgeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills the bridge with SIGKILL, as a crash or the OOM killer would: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

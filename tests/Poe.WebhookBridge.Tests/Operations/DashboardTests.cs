@@ -86,6 +86,21 @@ public sealed partial class DashboardTests(DashboardBridge fixture) : IClassFixt
         await Wait.UntilAsync(() => Task.FromResult(LastExecution(storage) != before), TimeSpan.FromSeconds(15), "the retention job to run");
     }
 
+    [Fact]
+    public async Task Failed_work_is_listed_with_its_exception()
+    {
+        using var client = Client(Credentials());
+        var jobs = fixture.Bridge.Services.GetRequiredService<IBackgroundJobClient>();
+
+        var jobId = jobs.Enqueue(() => FailingWork.Run());
+        await Wait.UntilAsync(async () => (await client.GetStringAsync(new Uri("/hangfire/jobs/failed", UriKind.Relative))).Contains(FailingWork.Message, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(15), "the job to be listed as failed");
+        var details = await client.GetStringAsync(new Uri($"/hangfire/jobs/details/{jobId}", UriKind.Relative));
+
+        Assert.Contains(nameof(InvalidOperationException), details, StringComparison.Ordinal);
+        Assert.Contains(FailingWork.Message, details, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("127.0.0.1", null, true)]
     [InlineData("::1", null, true)]
@@ -130,4 +145,13 @@ public sealed partial class DashboardTests(DashboardBridge fixture) : IClassFixt
 
     [GeneratedRegex("""<meta name="csrf-token" content="(?<token>[^"]+)">""")]
     private static partial Regex CsrfToken();
+}
+
+/// <summary>A background job that always throws, as broken work would.</summary>
+public static class FailingWork
+{
+    public const string Message = "Simulated failure for the dashboard test";
+
+    [AutomaticRetry(Attempts = 0)]
+    public static void Run() => throw new InvalidOperationException(Message);
 }

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -17,9 +15,10 @@ namespace Poe.WebhookBridge.Tests.Operations;
 /// One full register → poll → deliver cycle through the built bridge run as a process (JSON console logs at Trace
 /// level, every category) against the Poe simulator and a loopback consumer, with the detours an operator's logs
 /// would see: a consumer that fails once, one that refuses connections until its webhook dies, a client whose own Poe
-/// key Poe rejects, a wrong client key, wrong and right dashboard passwords. Keeps the bridge's whole output and a <c>/metrics</c> scrape taken after the cycle.
+/// key Poe rejects, a wrong client key, wrong and right dashboard passwords. Keeps the bridge's whole output and a
+/// <c>/metrics</c> scrape taken after the cycle.
 /// </summary>
-public sealed class ObservedCycle : IAsyncLifetime
+public sealed partial class ObservedCycle : IAsyncLifetime
 {
     public const string VideoId = "video_ops_cycle";
     public const string RejectedVideoId = "video_ops_rejected_key";
@@ -27,56 +26,13 @@ public sealed class ObservedCycle : IAsyncLifetime
 
     private string? _connectionString;
 
-    public TestClient Shop { get; } = TestClient.Generate("shop");
-
-    public TestClient Studio { get; } = TestClient.Generate("studio");
-
-    public string PoeKey { get; } = Secret("poe");
-
-    public string StudioPoeKey { get; } = Secret("poe_studio");
-
-    public string DashboardPassword { get; } = Secret("dash");
-
-    public string DatabasePassword { get; } = Secret("pg");
-
-    public string WrongClientKey { get; } = Secret("wrong");
-
-    public string CallbackPathSecret { get; } = Secret("cbpath");
-
-    public string CallbackQuerySecret { get; } = Secret("cbquery");
-
     public string CallbackUrl { get; private set; } = "";
 
     public string WatchId { get; private set; } = "";
 
-    /// <summary>A second consumer of the same video whose endpoint refuses connections, so its webhook dies.</summary>
-    public string DeadCallbackUrl { get; } = $"http://127.0.0.1:{BridgeSettings.UnusedLoopbackPort()}/{Secret("deadpath")}/hooks?token={Secret("deadquery")}";
-
     public IReadOnlyList<string> Output { get; private set; } = [];
 
     public string Metrics { get; private set; } = "";
-
-    /// <summary>Every value the logs must never contain, by what it is.</summary>
-    public IReadOnlyDictionary<string, string> Secrets => new Dictionary<string, string>
-    {
-        ["shop API key"] = Shop.ApiKey,
-        ["shop signing secret"] = Shop.SigningSecret,
-        ["shop signing secret (base64 part)"] = Shop.SigningSecret["whsec_".Length..],
-        ["studio API key"] = Studio.ApiKey,
-        ["studio signing secret"] = Studio.SigningSecret,
-        ["studio signing secret (base64 part)"] = Studio.SigningSecret["whsec_".Length..],
-        ["Poe key"] = PoeKey,
-        ["studio's own Poe key"] = StudioPoeKey,
-        ["dashboard password"] = DashboardPassword,
-        ["dashboard Basic credentials"] = BasicCredentials(DashboardPassword).Parameter!,
-        ["wrong dashboard Basic credentials"] = BasicCredentials(DashboardPassword + "x").Parameter!,
-        ["database password"] = DatabasePassword,
-        ["presented wrong client key"] = WrongClientKey,
-        ["callback URL"] = CallbackUrl,
-        ["dead callback URL path and query"] = DeadCallbackUrl[DeadCallbackUrl.IndexOf('/', "http://".Length)..],
-        ["callback URL path"] = CallbackPathSecret,
-        ["callback URL query"] = CallbackQuerySecret,
-    };
 
     public async Task InitializeAsync()
     {
@@ -113,33 +69,6 @@ public sealed class ObservedCycle : IAsyncLifetime
         {
             await PostgresServer.DropDatabaseAsync(_connectionString);
         }
-    }
-
-    public static AuthenticationHeaderValue BasicCredentials(string password) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{DashboardUser}:{password}")));
-
-    private Dictionary<string, string?> Settings(Uri poe)
-    {
-        var settings = BridgeSettings.For(_connectionString!, Shop, Studio);
-        settings["Poe:BaseUrl"] = poe.AbsoluteUri;
-        settings["Poe:ApiKey"] = PoeKey;
-        settings["Clients:studio:PoeApiKey"] = StudioPoeKey;
-        settings["Dashboard:Username"] = DashboardUser;
-        settings["Dashboard:Password"] = DashboardPassword;
-        // Configuration arrays merge by index: all seven entries of appsettings.json's schedule are replaced.
-        for (var i = 0; i < 7; i++)
-        {
-            settings[$"Webhooks:RetrySchedule:{i}"] = "00:00:00.2";
-        }
-
-        settings["Logging:Console:FormatterName"] = "json";
-        settings["Logging:Console:FormatterOptions:IncludeScopes"] = "true";
-        foreach (var category in new[] { "Default", "Microsoft", "Microsoft.AspNetCore", "Microsoft.EntityFrameworkCore", "Microsoft.EntityFrameworkCore.Database.Command", "Hangfire", "System.Net.Http.HttpClient", "Npgsql" })
-        {
-            settings[$"Logging:LogLevel:{category}"] = "Trace";
-        }
-
-        return settings;
     }
 
     private async Task RunCycleAsync(BridgeProcess bridge, WebApplication simulator, WebhookReceiver receiver)
@@ -196,8 +125,6 @@ public sealed class ObservedCycle : IAsyncLifetime
         using var response = await client.GetAsync(new Uri("/hangfire/recurring", UriKind.Relative));
         Assert.Equal(expected, response.StatusCode);
     }
-
-    private static string Secret(string what) => $"{what}_secret_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}";
 }
 
 [CollectionDefinition(Name)]
