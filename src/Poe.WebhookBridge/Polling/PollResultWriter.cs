@@ -11,7 +11,7 @@ namespace Poe.WebhookBridge.Polling;
 /// causes, and when to poll next. Only the holder of the claim may write (its lease is the fencing token), so a poll
 /// that outlived its lease cannot overwrite a newer one.
 /// </summary>
-public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions> polling, PollPlanner planner, TimeProvider time)
+public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions> polling, PollPlanner planner, TimeProvider time, ILogger<PollResultWriter> logger)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
 
@@ -45,6 +45,11 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
         };
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        foreach (var ended in watches.Where(w => w.Status != WatchStatus.Active))
+        {
+            WatchLog.Ended(logger, ended);
+        }
+
         return events > 0;
     }
 

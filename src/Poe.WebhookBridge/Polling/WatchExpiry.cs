@@ -10,7 +10,7 @@ namespace Poe.WebhookBridge.Polling;
 /// Fails watches older than <c>Polling:MaxWatchDuration</c> — as <c>unauthorized</c> when Poe rejects their key (such
 /// watches are never failed earlier for it), otherwise <c>timed_out</c> — and refreshes the active-watch gauge.
 /// </summary>
-public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> polling, BridgeMetrics metrics, TimeProvider time)
+public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> polling, BridgeMetrics metrics, TimeProvider time, ILogger<WatchExpiry> logger)
 {
     private const int BatchSize = 200;
 
@@ -38,6 +38,11 @@ public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> pol
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var watch in expired)
+        {
+            WatchLog.Ended(logger, watch);
+        }
+
         metrics.ActiveWatches(await db.Watches.CountAsync(w => w.Status == WatchStatus.Active, cancellationToken));
         return events > 0;
     }

@@ -11,7 +11,7 @@ internal static class CancelWatchEndpoint
 {
     /// <summary>Idempotent: an ended watch is returned as it is. Undelivered webhooks of a cancelled watch are dropped.</summary>
     public static async Task<Results<Ok<WatchResponse>, ProblemHttpResult>> HandleAsync(
-        string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, TimeProvider time, ILogger<Watch> logger, CancellationToken cancellationToken)
     {
         var client = context.CurrentClient(clients);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -27,6 +27,7 @@ internal static class CancelWatchEndpoint
             watch.Status = WatchStatus.Cancelled;
             watch.EndedAt = time.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
+            WatchLog.Ended(logger, watch);
         }
 
         await db.WebhookEvents.Where(e => e.WatchId == id && e.Status == DeliveryStatus.Pending)

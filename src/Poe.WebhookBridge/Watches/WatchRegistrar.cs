@@ -9,7 +9,7 @@ using Poe.WebhookBridge.Polling;
 namespace Poe.WebhookBridge.Watches;
 
 /// <summary>Creates a watch durably — with its poll target and idempotency record in one transaction — or finds the identical active one.</summary>
-internal sealed class WatchRegistrar(BridgeDbContext db, TimeProvider time, IOptions<PollingOptions> polling, WatchResponseWriter writer)
+internal sealed class WatchRegistrar(BridgeDbContext db, TimeProvider time, IOptions<PollingOptions> polling, WatchResponseWriter writer, ILogger<WatchRegistrar> logger)
 {
     private const int Attempts = 3;
 
@@ -82,6 +82,11 @@ internal sealed class WatchRegistrar(BridgeDbContext db, TimeProvider time, IOpt
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (result.Created && logger.IsEnabled(LogLevel.Information))
+        {
+            WatchLog.Registered(logger, result.Watch!.Id, client.Name, request.VideoId, new Uri(request.CallbackUrl).Host);
+        }
+
         return result;
     }
 }
