@@ -82,9 +82,9 @@ internal sealed class WatchRegistrar(BridgeDbContext db, TimeProvider time, IOpt
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (result.Created && logger.IsEnabled(LogLevel.Information))
+        if (result.Created)
         {
-            WatchLog.Registered(logger, result.Watch!.Id, client.Name, request.VideoId, new Uri(request.CallbackUrl).Host);
+            WatchLog.Registered(logger, result.Watch!.Id, client.Name, request.VideoId, new Uri(request.CallbackUrl));
         }
 
         return result;
