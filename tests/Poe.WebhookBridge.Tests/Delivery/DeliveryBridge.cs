@@ -130,6 +130,23 @@ public abstract class DeliveryTest(DeliveryBridge fixture) : IAsyncLifetime
         }
     }
 
+    /// <summary>Checks every 50 ms until the probe returns a value.</summary>
+    protected static async Task<T> UntilAsync<T>(Func<T?> probe, string what, TimeSpan? timeout = null)
+        where T : class
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(50);
+        }
+    }
+
     protected static int[] StatusCodes(JsonElement webhookEvent) =>
         [.. webhookEvent.GetProperty("delivery").GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("status_code").ValueKind == JsonValueKind.Null ? 0 : a.GetProperty("status_code").GetInt32())];
 

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Poe.WebhookBridge.Tests.Support;
 using StandardWebhooks;
 
@@ -57,6 +59,29 @@ public sealed class RetryTests(DeliveryBridge fixture) : DeliveryTest(fixture)
         Assert.Equal(eventId, again.Header("webhook-id"));
         var delivered = await WaitForEventAsync(watchId, e => Status(e) == "delivered");
         Assert.Equal([.. Enumerable.Repeat(503, DeliveryBridge.ScheduleLength + 1), 204], StatusCodes(delivered));
+    }
+
+    [Fact]
+    public async Task A_dead_event_is_among_the_dashboards_failed_jobs_and_requeuing_that_job_redelivers_it()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(answer: WebhookReceiver.Status(500));
+        var watchId = await Shop.CreateWatchAsync("video_dead_in_dashboard", receiver.Url);
+        var eventId = await StoreEventAsync(watchId);
+        await WaitForEventAsync(watchId, e => Status(e) == "failed");
+
+        var monitoring = Bridge.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var (jobId, job) = await UntilAsync(
+            () => monitoring.FailedJobs(0, 50).Where(j => j.Value.Job?.Args[0] as string == eventId).Select(j => Tuple.Create(j.Key, j.Value)).FirstOrDefault(),
+            "the dead event's failed job");
+        Assert.Contains(eventId, job.ExceptionMessage, StringComparison.Ordinal);
+        Assert.Contains("HTTP 500.", job.ExceptionMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(receiver.Url, job.ExceptionMessage, StringComparison.Ordinal);
+
+        receiver.AnswerByDefault(WebhookReceiver.NoContent);
+        Assert.True(Bridge.Services.GetRequiredService<IBackgroundJobClient>().Requeue(jobId));
+
+        var delivered = await WaitForEventAsync(watchId, e => Status(e) == "delivered");
+        Assert.Equal(204, StatusCodes(delivered)[^1]);
     }
 
     [Fact]
