@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Poe.WebhookBridge.Tests.Support;
@@ -21,8 +20,8 @@ public sealed class StartupTests
                 Task.Run(() => { start.SignalAndWait(); _ = first.Services; }),
                 Task.Run(() => { start.SignalAndWait(); _ = second.Services; }));
 
-            await AssertReadyAsync(first);
-            await AssertReadyAsync(second);
+            await first.WaitUntilReadyAsync();
+            await second.WaitUntilReadyAsync();
             var migrations = await first.Database.QueryAsync(db => Task.FromResult(db.Database.GetMigrations().Count()));
             Assert.Equal(migrations, await CountAsync(connectionString, "SELECT count(*) FROM bridge.__ef_migrations_history"));
             Assert.Equal(1, await CountAsync(connectionString, "SELECT count(*) FROM hangfire.schema"));
@@ -55,23 +54,6 @@ public sealed class StartupTests
         Assert.NotNull(failure);
         var messages = string.Join(" | ", Flatten(failure).Select(e => e.Message));
         Assert.Contains(key, messages, StringComparison.Ordinal);
-    }
-
-    private static async Task AssertReadyAsync(BridgeFactory bridge)
-    {
-        using var client = bridge.ClientFor(apiKey: null);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"not ready: {await response.Content.ReadAsStringAsync()}");
-            await Task.Delay(200);
-        }
     }
 
     private static async Task<long> CountAsync(string connectionString, string sql)

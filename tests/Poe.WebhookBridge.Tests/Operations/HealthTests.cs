@@ -18,9 +18,7 @@ public sealed class HealthTests(BridgeFactory bridge) : BridgeTest(bridge)
     [Fact]
     public async Task Ready_answers_200_and_names_each_check()
     {
-        using var anonymous = Bridge.ClientFor(apiKey: null);
-
-        var report = await anonymous.GetJsonAsync("/health/ready");
+        var report = await Bridge.WaitUntilReadyAsync();
 
         Assert.Equal("Healthy", report.GetProperty("status").GetString());
         var checks = report.GetProperty("checks");

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,6 +75,29 @@ public sealed class BridgeFactory : WebApplicationFactory<Program>, IAsyncLifeti
     }
 
     public HttpClient ClientFor(TestClient client) => ClientFor(client.ApiKey);
+
+    /// <summary>
+    /// Polls <c>/health/ready</c> until it answers 200 and returns that report; readiness comes a moment after start-up
+    /// (the Hangfire server announces itself in the background).
+    /// </summary>
+    public async Task<JsonElement> WaitUntilReadyAsync(TimeSpan? timeout = null)
+    {
+        using var client = ClientFor(apiKey: null);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                using var report = JsonDocument.Parse(body);
+                return report.RootElement.Clone();
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Not ready: {(int)response.StatusCode} {body}");
+            await Task.Delay(100);
+        }
+    }
 
     async Task IAsyncLifetime.InitializeAsync()
     {
