@@ -1,8 +1,10 @@
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.Dashboard;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Operations;
@@ -28,6 +30,8 @@ internal static class DashboardSetup
         // registered, Hangfire checks a token on every dashboard POST (trigger, delete, requeue), and its own pages
         // send that token, so the operator's buttons work and a forged form does not.
         builder.Services.AddAntiforgery();
+        // Tokens are protected with keys kept in PostgreSQL, so a page served by one instance posts to any other.
+        builder.Services.AddDataProtection().SetApplicationName("Poe.WebhookBridge").PersistKeysToDbContext<BridgeDbContext>();
         return builder;
     }
 

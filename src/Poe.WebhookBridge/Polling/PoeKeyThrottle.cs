@@ -24,8 +24,10 @@ internal static class PoeKeyThrottle
                     """, cancellationToken);
                 break;
             case PoeOutcome.Video or PoeOutcome.NotFound:
+                // A rejected key's hold only waited for its probe; the probe got through, so its videos may go now.
                 await db.Database.ExecuteSqlAsync($"""
-                    UPDATE bridge.poe_keys SET unauthorized_since = NULL, backoff_seconds = 0
+                    UPDATE bridge.poe_keys SET unauthorized_since = NULL, backoff_seconds = 0,
+                        hold_until = CASE WHEN unauthorized_since IS NOT NULL THEN LEAST(hold_until, {now}) ELSE hold_until END
                     WHERE id = {keyId} AND (unauthorized_since IS NOT NULL OR backoff_seconds <> 0)
                     """, cancellationToken);
                 break;

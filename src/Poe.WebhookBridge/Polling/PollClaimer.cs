@@ -31,7 +31,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         var claimed = new List<ClaimedPoll>();
         foreach (var byKey in due.Where(d => d.HasWatchers).GroupBy(d => d.Poll.PoeKeyId))
         {
-            var granted = await GrantAsync(connection, transaction, byKey.Key, byKey.Count(), now, cancellationToken);
+            var granted = await GrantAsync(connection, transaction, byKey.Key, byKey.Count(), now, lease, cancellationToken);
             claimed.AddRange(byKey.Take(granted).Select(d => d.Poll with { Lease = lease }));
         }
 
@@ -79,26 +79,40 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     /// How many requests the key may send now: as many as its even pace admits and it has free rate slots. The key's
     /// row lock makes concurrent claims of one key (on any instance) take turns. A key that cannot send all it wants
     /// is held until it can send again, so its videos leave the claim scan and other keys' videos are not starved.
+    /// A key Poe rejects (401) is re-probed with one request, and held while that probe is out, however many of its
+    /// videos are waiting: the probe's answer either holds it another minute or clears it.
     /// </summary>
-    private async Task<int> GrantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, int wanted, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int> GrantAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, int wanted, DateTimeOffset now, DateTimeOffset lease, CancellationToken cancellationToken)
     {
         var budget = poe.Value.RequestsPerMinute;
-        await using var read = new NpgsqlCommand("SELECT paced_until FROM bridge.poe_keys WHERE id = @key FOR UPDATE", connection, transaction);
+        await using var read = new NpgsqlCommand("SELECT paced_until, unauthorized_since IS NOT NULL FROM bridge.poe_keys WHERE id = @key FOR UPDATE", connection, transaction);
         read.Parameters.AddWithValue("key", keyId);
-        if (await read.ExecuteScalarAsync(cancellationToken) is not DateTime pacedUntilUtc)
+        DateTimeOffset pacedUntil;
+        bool rejected;
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
         {
-            return 0;
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return 0;
+            }
+
+            (pacedUntil, rejected) = (reader.GetFieldValue<DateTimeOffset>(0), reader.GetBoolean(1));
         }
 
-        var pacedUntil = new DateTimeOffset(pacedUntilUtc, TimeSpan.Zero);
+        if (rejected)
+        {
+            wanted = Math.Min(wanted, 1);
+        }
+
         var admitted = RatePacer.Admit(pacedUntil, now, wanted, budget);
         var granted = admitted == 0 ? 0 : await TakeSlotsAsync(connection, transaction, keyId, admitted, now, cancellationToken);
         var paced = RatePacer.After(pacedUntil, now, granted, budget);
         await using var update = new NpgsqlCommand("""
             UPDATE bridge.poe_keys SET paced_until = @paced,
-                hold_until = CASE WHEN @short THEN GREATEST(hold_until, @next_admission,
+                hold_until = GREATEST(CASE WHEN @short THEN GREATEST(hold_until, @next_admission,
                     CASE WHEN @slots_short THEN (SELECT min(available_at) FROM bridge.rate_slots WHERE poe_key_id = @key AND slot < @budget) END)
-                ELSE hold_until END
+                ELSE hold_until END, @probe_until)
             WHERE id = @key
             """, connection, transaction);
         update.Parameters.AddWithValue("key", keyId);
@@ -107,6 +121,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         update.Parameters.AddWithValue("next_admission", RatePacer.NextAdmission(paced, budget));
         update.Parameters.AddWithValue("slots_short", granted < admitted);
         update.Parameters.AddWithValue("budget", budget);
+        update.Parameters.AddWithValue("probe_until", rejected && granted > 0 ? lease : now);
         await update.ExecuteNonQueryAsync(cancellationToken);
         return granted;
     }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Polling;
@@ -5,7 +6,7 @@ using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Infrastructure.Data;
 
-public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) : DbContext(options)
+public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public const string Schema = "bridge";
 
@@ -24,6 +25,9 @@ public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) :
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
 
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+
+    /// <summary>ASP.NET Core's data-protection keys, shared so every instance accepts the dashboard's antiforgery tokens.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

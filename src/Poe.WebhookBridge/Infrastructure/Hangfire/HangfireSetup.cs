@@ -20,6 +20,11 @@ internal static class HangfireSetup
             QueuePollInterval = TimeSpan.FromMilliseconds(200),
             UseSlidingInvisibilityTimeout = true,
             InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            // A lock is a row that only its holder deletes: one left by a killed instance blocks that resource until it
+            // is this old. At the default 10 minutes, a crash during a one-second tick's scheduling stalled that tick on
+            // every instance and made a restart fail (AddOrUpdate waits 15 s for the lock). The storage's locks are
+            // held for milliseconds, so 10 s is ample.
+            DistributedLockTimeout = TimeSpan.FromSeconds(10),
         };
 
         // Hangfire keeps its storage, activator and log provider in statics; registering this host's own first means
