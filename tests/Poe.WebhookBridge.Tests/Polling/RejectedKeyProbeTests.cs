@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Poe.Simulator;
+using Poe.WebhookBridge.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Poe.WebhookBridge.Tests.Polling;
+
+/// <summary>SPEC §3, 401: polling with a rejected key pauses, re-probed at most once a minute.</summary>
+public sealed class RejectedKeyProbeTests(RejectedKeyProbeTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<RejectedKeyProbeTests.Fixture>
+{
+    private const string RejectedKey = "poe_rejected_key_probe_1234";
+
+    [Fact]
+    public async Task A_rejected_key_is_re_probed_with_one_request_however_many_of_its_videos_wait()
+    {
+        var poe = fixture.Poe;
+        var rejectedKeyId = PoeSimulator.KeyIdOf(RejectedKey);
+        string[] videos = ["video_probe_1", "video_probe_2", "video_probe_3"];
+        foreach (var video in videos)
+        {
+            poe.CreateNeverEnding(video);
+            await PollingBridge.WatchAsync(fixture.Bridge.Studio, video);
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(poe.Requests.Since().Any(r => r.KeyId == rejectedKeyId)), TimeSpan.FromSeconds(5), "a 401");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var first = poe.Requests.Since().Count(r => r.KeyId == rejectedKeyId);
+
+        // A minute later (the key's pause moved to now in the database), all three videos are due with the rejected key.
+        var probeAt = DateTimeOffset.UtcNow;
+        await using (var connection = new NpgsqlConnection(fixture.Bridge.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("UPDATE bridge.poe_keys SET hold_until = now() WHERE unauthorized_since IS NOT NULL", connection);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        var probes = poe.Requests.Since(probeAt.ToUnixTimeMilliseconds()).Where(r => r.KeyId == rejectedKeyId).ToList();
+        var key = await fixture.Bridge.Database.QueryAsync(db => db.PoeKeys.AsNoTracking().SingleAsync(k => k.UnauthorizedSince != null));
+        output.WriteLine($"{first} request(s) with the rejected key at first; {probes.Count} at the re-probe; held again until +{(key.HoldUntil - probeAt).TotalSeconds:F0} s");
+        Assert.Equal(401, Assert.Single(probes).Status);
+        Assert.True(key.HoldUntil >= probeAt.AddSeconds(59), $"key held only until {key.HoldUntil:O}");
+    }
+
+    public sealed class Fixture : SimulatedPoeFixture
+    {
+        public CapturedLogs Logs { get; } = new();
+
+        protected override (string Key, string? Value)[] Settings => [("Clients:studio:PoeApiKey", RejectedKey)];
+
+        protected override void ConfigureSimulator(SimulatorOptions options) => options.ApiKeys = [PollingBridge.DefaultPoeKey];
+
+        protected override void ConfigureBridge(IWebHostBuilder builder) => builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+}
