@@ -16,6 +16,10 @@ public sealed partial class PollRunner(
     // Write-backs share the database pool with the API; a few at a time keep it available.
     private readonly SemaphoreSlim _writers = new(16);
     private readonly CancellationTokenSource _stopping = new();
+
+    // When this process last logged each key's 401: polls already out when Poe rejects a key all come back 401 together.
+    private readonly Dictionary<string, DateTimeOffset> _rejectionLoggedAt = new(StringComparer.Ordinal);
+    private readonly Lock _rejectionGate = new();
     private int _inFlight;
 
     public int FreeSlots => MaxInFlight - Volatile.Read(ref _inFlight);
@@ -82,12 +86,29 @@ public sealed partial class PollRunner(
         }
     }
 
+    private bool FirstRejectionThisMinute(string poeKeyId)
+    {
+        var now = time.GetUtcNow();
+        lock (_rejectionGate)
+        {
+            if (_rejectionLoggedAt.TryGetValue(poeKeyId, out var last) && now - last < PoeKeyThrottle.UnauthorizedProbeInterval)
+            {
+                return false;
+            }
+
+            _rejectionLoggedAt[poeKeyId] = now;
+            return true;
+        }
+    }
+
     private void LogPolled(PoeResponse response, ClaimedPoll poll)
     {
         switch (response.Outcome)
         {
-            case PoeOutcome.Unauthorized:
+            case PoeOutcome.Unauthorized when FirstRejectionThisMinute(poll.PoeKeyId):
                 LogUnauthorized(logger, poll.PoeKeyId, poll.VideoId, PoeKeyThrottle.UnauthorizedProbeInterval);
+                break;
+            case PoeOutcome.Unauthorized:
                 break;
             case PoeOutcome.RateLimited:
                 LogRateLimited(logger, poll.PoeKeyId, poll.VideoId, response.RetryAfter);
@@ -104,7 +125,7 @@ public sealed partial class PollRunner(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Polled video {VideoId}: {VideoStatus} {Progress}%")]
     private static partial void LogVideo(ILogger logger, string videoId, string videoStatus, int? progress);
 
-    // Logged at most once per probe, and a rejected key is probed at most once a minute.
+    // Logged at most once a minute per key: a rejected key is probed at most once a minute, and a burst of 401s logs once.
     [LoggerMessage(Level = LogLevel.Error, Message = "Poe rejected key {PoeKeyId} (401) polling video {VideoId}; polling with it pauses, re-probed every {ProbeInterval}")]
     private static partial void LogUnauthorized(ILogger logger, string poeKeyId, string videoId, TimeSpan probeInterval);
 
