@@ -1,0 +1,39 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Poe.WebhookBridge.ReliabilityTests.Support;
+
+/// <summary>Registers watches as a consumer would: with an idempotency key, so a request cut by a crash can be repeated.</summary>
+public static class Registrations
+{
+    /// <returns>The status and the watch id of an answered request; null when the request got no answer (bridge down).</returns>
+    public static async Task<(HttpStatusCode Status, string? WatchId)?> TryRegisterAsync(HttpClient api, string videoId, string callbackUrl)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/watches")
+        {
+            Content = JsonContent.Create(new { video_id = videoId, callback_url = callbackUrl }),
+        };
+        request.Headers.Add("Idempotency-Key", "register-" + videoId);
+        try
+        {
+            using var response = await api.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            string? id = null;
+            if (response.IsSuccessStatusCode)
+            {
+                id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString();
+            }
+
+            return (response.StatusCode, id);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+        catch (TaskCanceledException)
+        {
+            return null;
+        }
+    }
+}
