@@ -55,7 +55,7 @@ public sealed class BridgeCluster : IAsyncDisposable
     /// released soon (its leases are time-out + margin); failed webhooks are retried every second.
     /// </summary>
     public static async Task<BridgeCluster> StartAsync(
-        string purpose, int size, Action<SimulatorOptions>? simulator = null, Action<Dictionary<string, string?>>? configure = null)
+        string purpose, int size, Action<SimulatorOptions>? simulator = null, Action<Dictionary<string, string?>>? configure = null, string? database = null)
     {
         var poe = await Simulator.StartAsync(o =>
         {
@@ -64,7 +64,7 @@ public sealed class BridgeCluster : IAsyncDisposable
         });
         var receiver = await WebhookReceiver.StartAsync();
         var client = TestClient.Generate("app");
-        var database = await PostgresServer.CreateDatabaseAsync(purpose);
+        database ??= await PostgresServer.CreateDatabaseAsync(purpose);
         var connection = new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = 30 }.ConnectionString;
         var settings = BridgeSettings.For(connection, client);
         settings["Poe:BaseUrl"] = poe.BaseUrl.AbsoluteUri;
