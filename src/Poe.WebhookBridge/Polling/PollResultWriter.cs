@@ -15,6 +15,8 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
 
+    private VideoSnapshot? _finished;
+
     /// <returns>Whether webhook events were written (so delivery should wake up).</returns>
     public async Task<bool> WriteAsync(ClaimedPoll poll, PoeResponse response, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
@@ -50,6 +52,13 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             WatchLog.Ended(logger, ended);
         }
 
+        // Learned after the commit, in a statement of its own: every video of one model and length updates the same
+        // row, and holding its lock in the terminal transaction made such videos' ends wait for one another.
+        if (_finished is { } finished)
+        {
+            await LearnDurationAsync(finished, cancellationToken);
+        }
+
         return events > 0;
     }
 
@@ -76,7 +85,7 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             events += Notify(watch, type, now, video.RawJson);
         }
 
-        await LearnDurationAsync(video, cancellationToken);
+        _finished = video;
 
         // A progress webhook not yet sent would only arrive after the terminal one: it is news no longer.
         var ended = watches.Select(w => w.Id).ToList();
