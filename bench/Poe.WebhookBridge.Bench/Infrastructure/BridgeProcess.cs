@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Poe.WebhookBridge.Bench.Infrastructure;
+
+/// <summary>The bridge as a separate process (its Release build), configured only by environment variables.</summary>
+public sealed class BridgeProcess : IAsyncDisposable
+{
+    public const string ClientKey = "bench-client-key-0123456789";
+    public const string SigningSecret = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private BridgeProcess(Process process, StreamWriter log, Uri url)
+    {
+        (_process, _log, Url) = (process, log, url);
+    }
+
+    public Uri Url { get; }
+
+    public int ProcessId => _process.Id;
+
+    public static async Task<BridgeProcess> StartAsync(string repo, string name, string connectionString, Uri poeUrl, string poeKey, IDictionary<string, string> settings, string logDirectory)
+    {
+        var dll = Path.Combine(repo, "src/Poe.WebhookBridge/bin/Release/net10.0/Poe.WebhookBridge.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("Build the bridge first: dotnet build src/Poe.WebhookBridge -c Release", dll);
+        }
+
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = connectionString,
+            ["Clients__bench__ApiKey"] = ClientKey,
+            ["Clients__bench__SigningSecret"] = SigningSecret,
+            ["Poe__BaseUrl"] = poeUrl.ToString(),
+            ["Poe__ApiKey"] = poeKey,
+            ["Webhooks__AllowHttp"] = "true",
+            ["Webhooks__AllowPrivateNetworks"] = "true",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_gcServer"] = "0",
+        };
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        Directory.CreateDirectory(logDirectory);
+        var log = new StreamWriter(Path.Combine(logDirectory, name + ".log")) { AutoFlush = true };
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var bridge = new BridgeProcess(process, log, new Uri($"http://127.0.0.1:{port}"));
+        await bridge.WaitReadyAsync(name, logDirectory);
+        return bridge;
+    }
+
+    private async Task WaitReadyAsync(string name, string logDirectory)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"bridge '{name}' exited with {_process.ExitCode}; see {logDirectory}/{name}.log");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Url, "/health/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"bridge '{name}' not ready after 90 s; see {logDirectory}/{name}.log");
+    }
+
+    /// <summary>Resident set size and total CPU time of the process, from /proc.</summary>
+    public (long RssBytes, TimeSpan Cpu) Footprint()
+    {
+        _process.Refresh();
+        return (_process.WorkingSet64, _process.TotalProcessorTime);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Poe.WebhookBridge.Bench.Infrastructure;
+
+/// <summary>The private cluster of scripts/postgres.sh; each scenario gets fresh databases, dropped afterwards.</summary>
+public sealed class Postgres(string repo, int port)
+{
+    public string AdminConnectionString { get; private set; } = "";
+
+    public async Task StartAsync()
+    {
+        var output = await Shell.RunAsync("bash", ["scripts/postgres.sh", "start", port.ToString()], repo);
+        AdminConnectionString = output.Trim().Split('\n')[^1] + ";Pooling=false";
+    }
+
+    public Task StopAsync() => Shell.RunAsync("bash", ["scripts/postgres.sh", "stop", port.ToString()], repo);
+
+    /// <summary>Creates an empty database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        await ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        await ExecuteAsync($"CREATE DATABASE {name}");
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public Task DropDatabaseAsync(string name) => ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+public static class Shell
+{
+    public static async Task<string> RunAsync(string file, string[] args, string workingDirectory)
+    {
+        var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
+        }
+
+        return await stdout;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using System.Text;
+using Poe.Simulator;
+using Poe.Simulator.Requests;
+using Poe.Simulator.Videos;
+
+namespace Poe.WebhookBridge.Bench.Infrastructure;
+
+/// <summary>The Poe simulator in this process, on a loopback port.</summary>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SimulatorHost(WebApplication app)
+    {
+        _app = app;
+        Url = new Uri(app.Urls.First());
+    }
+
+    public Uri Url { get; }
+
+    public VideoStore Videos => _app.Services.GetRequiredService<VideoStore>();
+
+    public RequestLog Requests => _app.Services.GetRequiredService<RequestLog>();
+
+    public static async Task<SimulatorHost> StartAsync(int requestsPerMinute)
+    {
+        var app = SimulatorApp.Build(
+            [$"--urls=http://127.0.0.1:{BridgeProcess.FreePort()}", "--Logging:LogLevel:Default=Warning"],
+            options => options.RequestsPerMinute = requestsPerMinute);
+        await app.StartAsync();
+        return new SimulatorHost(app);
+    }
+
+    /// <summary>The simulator's request-log id of a key: the first 8 hex chars of its SHA-256.</summary>
+    public static string KeyId(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..8];
+
+    public async ValueTask DisposeAsync()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _app.StopAsync(stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using Poe.Simulator.Videos;
+using Poe.WebhookBridge.Bench.Infrastructure;
+using Poe.WebhookBridge.Bench.Reporting;
+
+namespace Poe.WebhookBridge.Bench.Scenarios;
+
+/// <summary>
+/// Scenario 5: delivery. (a) N ready events (watches on videos already completed, their webhooks held at the receiver
+/// until every event exists) → deliveries/s once the receiver opens, against a bare HttpClient POST loop at the same
+/// concurrency. (b) Isolation: two bridges on the same videos at the same time, one with 10 % of its consumers hanging;
+/// the healthy consumers' p99 (terminal → webhook) is compared between them.
+/// </summary>
+public static class Delivery
+{
+    private const int Hosts = 10;
+
+    public static async Task<ScenarioResult> RunAsync(BenchContext context)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var figures = new List<Figure>();
+        var absolute = new Dictionary<string, double>();
+        await using var simulator = await SimulatorHost.StartAsync(1_000_000);
+        await using var receiver = await Receiver.StartAsync(Hosts);
+        var n = context.Quick ? 1000 : 10_000;
+        await ThroughputAsync(context, simulator, receiver, n, figures, absolute);
+        var m = context.Quick ? 100 : 300;
+        await IsolationAsync(context, simulator, receiver, m, context.Quick, figures, absolute);
+        var workload = string.Create(CultureInfo.InvariantCulture,
+            $"(a) {n} watches on videos already completed, callbacks spread over {Hosts} consumer hosts (127.0.0.1–{Hosts}); the receiver holds webhooks until every watch has its event, " +
+            $"then deliveries/s = {n} / (last received − opening). Baseline: {n} POSTs of a 1 KB webhook-like body by {Hosts * 16} concurrent tasks (the bridge's per-host cap × hosts) with one HttpClient. " +
+            $"(b) {m} videos ending uniformly {(context.Quick ? "4–10" : "5–25")} s after registration, interval 1 s, watched by two bridges at once: one with all consumers healthy, one whose consumer 127.0.0.{Hosts} " +
+            $"(10 % of watches) never answers (Webhooks:Timeout 10 s); p99 of terminal → webhook over the other 90 % in both.");
+        return new ScenarioResult(5, "delivery", workload, (DateTimeOffset.UtcNow - started).TotalSeconds, figures, absolute);
+    }
+
+    private static Dictionary<string, string> Settings(string timeout) => new()
+    {
+        ["Poe__RequestsPerMinute"] = "100000",
+        ["Polling__Interval"] = "00:00:01",
+        ["Webhooks__Timeout"] = timeout,
+    };
+
+    private static async Task ThroughputAsync(BenchContext context, SimulatorHost simulator, Receiver receiver, int n, List<Figure> figures, Dictionary<string, double> absolute)
+    {
+        var db = await context.Postgres.CreateDatabaseAsync("bench_s5");
+        await using var bridge = await context.StartBridgeAsync("s5", db, simulator.Url, "poe-key-s5", Settings("00:05:00"));
+        using var api = new BridgeApi(bridge.Url);
+        BenchContext.Say($"scenario 5a: {n} ready events");
+        receiver.CloseGate();
+        for (var i = 0; i < n; i++)
+        {
+            simulator.Videos.Create(new VideoSpec { Id = $"video_s5_{i}", QueuedTime = TimeSpan.Zero, RunningTime = TimeSpan.Zero });
+        }
+
+        await ForAllAsync(n, 32, i => api.RegisterAsync($"video_s5_{i}", receiver.Callback("s5", 1 + (i % Hosts))));
+        BenchContext.Say($"scenario 5a: {n} watches registered; waiting for their events");
+        await using (var data = NpgsqlDataSource.Create(db))
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while (await CountAsync(data, "SELECT count(*) FROM bridge.webhook_events") < n)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException("events were not all created within 3 minutes");
+                }
+
+                await Task.Delay(200);
+            }
+        }
+
+        BenchContext.Say("scenario 5a: every event is ready; opening the receiver");
+        var opened = DateTimeOffset.UtcNow;
+        receiver.OpenGate();
+        var until = DateTime.UtcNow.AddMinutes(3);
+        while (receiver.All("s5").Count() < n && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+        }
+
+        var got = receiver.All("s5").ToList();
+        var last = got.Max(r => r.At);
+        var rate = got.Count / (last - opened).TotalSeconds;
+
+        var body = Encoding.UTF8.GetBytes("{\"id\":\"evt_0\",\"object\":\"event\",\"type\":\"video.completed\",\"created_at\":1764440000,\"data\":{\"id\":\"VIDEO\",\"object\":\"video\",\"status\":\"completed\",\"progress\":100,\"model\":\"sora-2\",\"seconds\":\"8\",\"size\":\"1280x720\"" + new string(' ', 700) + "},\"watch\":{\"id\":\"watch_0\",\"metadata\":{}}}");
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 });
+        var clock = Stopwatch.StartNew();
+        await ForAllAsync(n, Hosts * 16, async i =>
+        {
+            using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body).Replace("VIDEO", $"video_s5_{i}", StringComparison.Ordinal)));
+            content.Headers.ContentType = new("application/json");
+            using var response = await http.PostAsync(receiver.Callback("bare", 1 + (i % Hosts)), content);
+            response.EnsureSuccessStatusCode();
+        });
+        var bareRate = n / clock.Elapsed.TotalSeconds;
+        figures.Add(new(5, "deliveries/s, ready events", rate, "bare HttpClient POSTs", bareRate, "/s", true, "≥ 0.3", 0.3, $"{got.Count}/{n} delivered in {(last - opened).TotalSeconds:0.0} s"));
+        absolute["ready_events"] = n;
+        absolute["delivered"] = got.Count;
+        absolute["deliveries_per_s"] = rate;
+        absolute["bare_posts_per_s"] = bareRate;
+    }
+
+    private static async Task IsolationAsync(BenchContext context, SimulatorHost simulator, Receiver receiver, int m, bool quick, List<Figure> figures, Dictionary<string, double> absolute)
+    {
+        var healthyDb = await context.Postgres.CreateDatabaseAsync("bench_s5_healthy");
+        var mixedDb = await context.Postgres.CreateDatabaseAsync("bench_s5_mixed");
+        var bridges = await Task.WhenAll(
+            context.StartBridgeAsync("s5-healthy", healthyDb, simulator.Url, "poe-key-s5-healthy", Settings("00:00:10")),
+            context.StartBridgeAsync("s5-mixed", mixedDb, simulator.Url, "poe-key-s5-mixed", Settings("00:00:10")));
+        await using var healthy = bridges[0];
+        await using var mixed = bridges[1];
+        using var healthyApi = new BridgeApi(healthy.Url);
+        using var mixedApi = new BridgeApi(mixed.Url);
+        BenchContext.Say($"scenario 5b: {m} videos, 10 % of one bridge's consumers hanging");
+        var random = new Random(5);
+        var videos = Enumerable.Range(0, m).Select(i => simulator.Videos.Create(new VideoSpec
+        {
+            Id = $"video_s5b_{i}",
+            QueuedTime = TimeSpan.FromSeconds(1),
+            RunningTime = TimeSpan.FromSeconds(quick ? 3 + (6 * random.NextDouble()) : 4 + (20 * random.NextDouble())),
+        })).ToList();
+        await ForAllAsync(m, 32, async i =>
+        {
+            var host = 1 + (i % Hosts);
+            await Task.WhenAll(
+                healthyApi.RegisterAsync(videos[i].Id, receiver.Callback("healthy", host)),
+                mixedApi.RegisterAsync(videos[i].Id, receiver.Callback("mixed", host, hang: host == Hosts)));
+        });
+        var watched = Enumerable.Range(0, m).Where(i => 1 + (i % Hosts) != Hosts).Select(i => videos[i]).ToList();
+        var lastEnd = videos.Max(v => v.FinishesAt);
+        while (DateTimeOffset.UtcNow < lastEnd + TimeSpan.FromSeconds(15)
+            && (receiver.All("healthy").Count() < m || receiver.All("mixed").Count() < watched.Count))
+        {
+            await Task.Delay(250);
+        }
+
+        List<double> Delays(string tag) => [.. watched.Where(v => receiver.TryGet(tag, v.Id, out _)).Select(v => { receiver.TryGet(tag, v.Id, out var r); return Math.Max(0, (r.At - v.FinishesAt).TotalSeconds); })];
+        var (h, x) = (Delays("healthy"), Delays("mixed"));
+        var (hp99, xp99) = (Stats.Percentile(h, 99), Stats.Percentile(x, 99));
+        figures.Add(new(5, "healthy consumers' p99 with 10 % hanging", xp99, "all consumers healthy", hp99, "s", false, "unchanged (≤ 1.25, noise)", 1.25,
+            $"p50 {Stats.Percentile(x, 50):0.00} vs {Stats.Percentile(h, 50):0.00} s; {watched.Count - x.Count} healthy webhooks missing (vs {watched.Count - h.Count})"));
+        absolute["isolation_videos"] = m;
+        absolute["healthy_only_p99_s"] = hp99;
+        absolute["with_hanging_p99_s"] = xp99;
+        absolute["with_hanging_missing"] = watched.Count - x.Count;
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource data, string sql)
+    {
+        await using var command = data.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ForAllAsync(int count, int concurrency, Func<int, Task> action)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                await action(i);
+            }
+        }));
+    }
+}
