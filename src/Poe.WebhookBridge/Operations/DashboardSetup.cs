@@ -19,6 +19,7 @@ internal static class DashboardSetup
         [typeof(PollTickJob)] = "Poll due videos on Poe",
         [typeof(DeliveryTickJob)] = "Deliver due webhooks",
         [typeof(RetentionJob)] = "Purge ended watches past Retention:Period",
+        [typeof(DeadWebhookJob)] = "Dead webhook (requeue to redeliver)",
     };
 
     private static readonly Lock MenuLock = new();
