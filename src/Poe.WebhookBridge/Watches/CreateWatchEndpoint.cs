@@ -59,6 +59,11 @@ internal static class CreateWatchEndpoint
 
         using (document)
         {
+            if (!JsonText.IsValidUnicode(document.RootElement))
+            {
+                return Problems.MalformedJson("The body is not valid JSON: a string is not valid UTF-8 or UTF-16 text.");
+            }
+
             var (request, errors) = CreateWatchRequestReader.Read(document.RootElement);
             if (CreateWatchRequestReader.CallbackUrlOf(document.RootElement) is { } callbackUrl && !errors.ContainsKey("callback_url")
                 && await callbackValidator.ValidateAsync(callbackUrl, cancellationToken) is { } callbackError)

@@ -24,6 +24,17 @@ internal static class WatchQueries
         string? status = null, string? video_id = null, string? limit = null, string? after = null)
     {
         var client = context.CurrentClient(clients);
+        // PostgreSQL text cannot hold NUL: compared with a column it is an error (a 500), not a miss.
+        if (video_id?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            return Problems.Invalid("video_id", "Must not contain NUL.");
+        }
+
+        if (after?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            return Problems.Invalid("after", "No watch with this id.");
+        }
+
         var watches = db.Watches.Where(w => w.ClientName == client.Name);
         if (status is not null)
         {
