@@ -67,6 +67,8 @@ fi
 
 mapfile -t projects < <(dotnet sln Poe.WebhookBridge.sln list | grep -E '^tests/.*\.csproj$' || true)
 say "Running ${#projects[@]} test project(s): ${projects[*]}"
+# The reliability suite appends its figures (crashes, duplicates, lost, budget, shares) here; printed in the summary.
+export BRIDGE_TEST_SUMMARY="$results/reliability-summary.txt"
 set +e
 dotnet test Poe.WebhookBridge.sln -c "$configuration" --no-build -nologo \
   --logger "trx" --results-directory "$results" \
@@ -96,6 +98,7 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 grep -E '^\s+Failed [A-Za-z_.]' "$log" | sed 's/^ */  FAILED: /' || true
+if [ -s "$BRIDGE_TEST_SUMMARY" ]; then sed 's/^/  reliability: /' "$BRIDGE_TEST_SUMMARY"; fi
 echo "  TRX reports: ${results#"$repo"/}; time: $(( $(date +%s) - started )) s"
 echo "======================================================"
 echo "$passed passed, $failed failed, $skipped skipped"

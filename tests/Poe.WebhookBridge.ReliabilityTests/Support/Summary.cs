@@ -4,16 +4,19 @@ namespace Poe.WebhookBridge.ReliabilityTests.Support;
 
 /// <summary>
 /// The figures a reliability run ends with: in the test's output, and appended to
-/// <c>TestResults/reliability/summary.txt</c> under the repository, which <c>scripts/test.sh</c> prints at the end.
+/// <c>BRIDGE_TEST_SUMMARY</c> (set by <c>scripts/test.sh</c>, which prints it at the end; else
+/// <c>TestResults/reliability/summary.txt</c> under the repository).
 /// </summary>
 public static class Summary
 {
     public static void Report(ITestOutputHelper output, string line)
     {
         output.WriteLine(line);
-        var folder = Path.Combine(RepositoryRoot(), "TestResults", "reliability");
-        Directory.CreateDirectory(folder);
-        File.AppendAllLines(Path.Combine(folder, "summary.txt"), [$"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z {line}"]);
+        var file = Environment.GetEnvironmentVariable("BRIDGE_TEST_SUMMARY") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(RepositoryRoot(), "TestResults", "reliability", "summary.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.AppendAllLines(file, [line]);
     }
 
     public static string RepositoryRoot()

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Poe.Simulator.Faults;
+using Poe.Simulator.Videos;
+using Poe.WebhookBridge.ReliabilityTests.Support;
+using Xunit.Abstractions;
+
+namespace Poe.WebhookBridge.ReliabilityTests.PoeFaults;
+
+/// <summary>SPEC §3: Poe's failures are retried with back-off, never turned into a webhook, and the budget holds.</summary>
+[Collection(ProcessTests.Name)]
+public sealed class PoeFaultTests(ITestOutputHelper output)
+{
+    private const int Watches = 120;
+    private const int Budget = 1200;
+
+    [Fact]
+    public async Task Mixed_Poe_faults_leave_every_watch_in_the_state_its_video_ends_in_within_the_budget()
+    {
+        var random = new Random(Environment.TickCount);
+        // Poe:Timeout is 2 s in the cluster: a 3 s delay is a time-out.
+        Fault[] kinds =
+        [
+            Fault.HttpStatus(500), Fault.HttpStatus(502), Fault.HttpStatus(503), Fault.Delay(TimeSpan.FromSeconds(3)), Fault.Reset(),
+            Fault.Truncated(), Fault.Garbage(), Fault.UnknownStatus(),
+        ];
+        await using var cluster = await BridgeCluster.StartAsync("poefaults", size: 1, configure: s => s["Poe:RequestsPerMinute"] = Budget.ToString(CultureInfo.InvariantCulture));
+        using var api = cluster.Api();
+        var outcomes = new Dictionary<string, VideoOutcome>();
+        var injected = 0;
+        for (var i = 0; i < Watches; i++)
+        {
+            var id = $"video_f{i:000}";
+            outcomes[id] = random.Next(4) == 0 ? VideoOutcome.Failed : VideoOutcome.Completed;
+            var faults = Enumerable.Range(0, random.Next(1, 4)).Select(_ => kinds[random.Next(kinds.Length)]).ToArray();
+            injected += faults.Length;
+            cluster.Poe.Create(id, TimeSpan.Zero, TimeSpan.FromMilliseconds(random.Next(1000, 4000)), outcomes[id], faults);
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await Registrations.TryRegisterAsync(api, id, cluster.Receiver.Url))?.Status);
+        }
+
+        await Until.TrueAsync(
+            async () => (await cluster.QueryAsync(
+                "SELECT (SELECT count(*) FROM bridge.watches WHERE status = 'active') + (SELECT count(*) FROM bridge.webhook_events WHERE status <> 'delivered')",
+                r => r.GetInt64(0)))[0] == 0,
+            TimeSpan.FromSeconds(90),
+            cluster.DescribeAsync);
+
+        var watches = await cluster.QueryAsync("SELECT id, video_id, status FROM bridge.watches", r => (Id: r.GetString(0), Video: r.GetString(1), Status: r.GetString(2)));
+        var deliveries = Receipt.From(cluster.Receiver.Received);
+        var wrong = watches.Where(w => w.Status != (outcomes[w.Video] == VideoOutcome.Completed ? "completed" : "failed")).ToList();
+        var lost = watches.Count(w => !deliveries.Any(d => d.WatchId == w.Id && d.Type == (outcomes[w.Video] == VideoOutcome.Completed ? "video.completed" : "video.failed")));
+        var stray = deliveries.Count(d => d.Type is not ("video.completed" or "video.failed"));
+        var polls = cluster.Poe.Requests.Select(p => p.AtMs).Order().ToList();
+        var busiest = 0;
+        for (int start = 0, end = 0; end < polls.Count; end++)
+        {
+            while (polls[end] - polls[start] >= 60_000)
+            {
+                start++;
+            }
+
+            busiest = Math.Max(busiest, end - start + 1);
+        }
+
+        Summary.Report(output,
+            $"poe faults: watches={Watches} faults injected={injected} polls={polls.Count} busiest-60s={busiest}/{Budget} wrong end state={wrong.Count} " +
+            $"webhooks={deliveries.Count} lost={lost} webhooks caused by a fault={stray}");
+        Assert.Empty(wrong);
+        Assert.Equal(0, lost);
+        Assert.Equal(0, stray);
+        Assert.True(busiest <= Budget, $"{busiest} polls in a 60 s window over the budget of {Budget}.");
+    }
+}
