@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Poe.Simulator.Videos;
+using Poe.WebhookBridge.Tests.Delivery;
 using Poe.WebhookBridge.Tests.Support;
 using Poe.WebhookBridge.Watches;
 using Xunit.Abstractions;
@@ -21,12 +22,14 @@ public sealed class DetectionLatencyTests(ITestOutputHelper output)
         // 200 videos at one poll a second need 12,000 requests a minute: a budget that covers them, at the bridge and at Poe.
         await using var poe = await PoeSimulator.StartAsync(o => o.RequestsPerMinute = 100_000);
         await using var bridge = await PollingBridge.StartAsync(poe.BaseUrl, ("Poe:RequestsPerMinute", "20000"));
+        // A healthy consumer, so each terminal event is delivered once rather than retried against a closed port.
+        await using var consumer = await WebhookReceiver.StartAsync(answer: WebhookReceiver.NoContent);
         var seed = Environment.TickCount;
         var random = new Random(seed);
         var videos = Enumerable.Range(0, Watches).Select(i => poe.CreateNeverEnding($"video_latency_{i:000}")).ToList();
         var watchOf = new ConcurrentDictionary<string, string>();
         await Parallel.ForEachAsync(videos, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (video, _) =>
-            watchOf[video.Id] = await PollingBridge.WatchAsync(bridge.Shop, video.Id));
+            watchOf[video.Id] = await PollingBridge.WatchAsync(bridge.Shop, video.Id, callbackUrl: consumer.Url));
         await Eventually.TrueAsync(
             async () => await CountAsync(bridge, "SELECT count(*) FROM bridge.watches WHERE poll_count >= 2") == Watches,
             TimeSpan.FromSeconds(20),
@@ -77,6 +80,8 @@ public sealed class DetectionLatencyTests(ITestOutputHelper output)
         var gaps = during.GroupBy(r => r.VideoId).SelectMany(g => g.OrderBy(r => r.AtMs).Select(r => r.AtMs).Pairwise()).Order().ToList();
         output.WriteLine($"Poe saw {during.Count / Spread.TotalSeconds:F0} requests/s while videos ended; gap between polls of a video: "
             + $"p50 {gaps[gaps.Count / 2]} ms, p99 {gaps[gaps.Count * 99 / 100]} ms, max {gaps[^1]} ms");
+        var (uncovered, longest) = await TickGapsAsync(bridge, start, start + Spread);
+        output.WriteLine($"time no poll tick was running while videos ended: {uncovered.TotalMilliseconds:F0} ms in all, longest gap {longest.TotalMilliseconds:F0} ms");
         using (var metrics = bridge.Instances[0].CreateClient())
         {
             var text = await metrics.GetStringAsync(new Uri("/metrics", UriKind.Relative));
@@ -118,6 +123,48 @@ public sealed class DetectionLatencyTests(ITestOutputHelper output)
 
             await Task.Delay(TimeSpan.FromMilliseconds(50), CancellationToken.None);
         }
+    }
+
+    /// <summary>How long, between <paramref name="from"/> and <paramref name="to"/>, no firing of the poll tick was running (from Hangfire's job states).</summary>
+    private static async Task<(TimeSpan Uncovered, TimeSpan Longest)> TickGapsAsync(PollingBridge bridge, DateTimeOffset from, DateTimeOffset to)
+    {
+        await using var connection = new NpgsqlConnection(bridge.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT min(s.createdat) FILTER (WHERE s.name = 'Processing'), max(s.createdat) FILTER (WHERE s.name IN ('Succeeded', 'Failed', 'Deleted'))
+            FROM hangfire.job j JOIN hangfire.state s ON s.jobid = j.id
+            WHERE j.invocationdata::text LIKE '%PollTickJob%'
+            GROUP BY j.id
+            """, connection);
+        var runs = new List<(DateTimeOffset Start, DateTimeOffset End)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                if (!reader.IsDBNull(0))
+                {
+                    var startedAt = new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc));
+                    runs.Add((startedAt, reader.IsDBNull(1) ? to : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc))));
+                }
+            }
+        }
+
+        var uncovered = TimeSpan.Zero;
+        var longest = TimeSpan.Zero;
+        var coveredUntil = from;
+        foreach (var (runStart, runEnd) in runs.Where(r => r.End > from && r.Start < to).OrderBy(r => r.Start).Append((to, to)))
+        {
+            if (runStart > coveredUntil)
+            {
+                var gap = runStart - coveredUntil;
+                uncovered += gap;
+                longest = gap > longest ? gap : longest;
+            }
+
+            coveredUntil = runEnd > coveredUntil ? runEnd : coveredUntil;
+        }
+
+        return (uncovered, longest);
     }
 
     private static async Task<long> CountAsync(PollingBridge bridge, string sql)

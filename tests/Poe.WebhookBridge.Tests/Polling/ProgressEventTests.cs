@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Hangfire;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Tests.Delivery;
 using Poe.WebhookBridge.Tests.Support;
 using Poe.WebhookBridge.Watches;
 using Xunit.Abstractions;
@@ -16,14 +15,22 @@ public sealed class ProgressEventTests(ITestOutputHelper output)
     public async Task Progress_events_are_recorded_only_for_watches_that_asked_and_an_unsent_one_is_updated_instead_of_queueing_another()
     {
         await using var poe = await PoeSimulator.StartAsync();
-        await using var bridge = await PollingBridge.StartAsync(poe.BaseUrl);
-        // With delivery paused, progress events stay unsent, which is when coalescing applies.
-        bridge.Instances[0].Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(DeliveryTickJob.RecurringJobId);
-        await Task.Delay(DeliveryTickJob.PumpWindow + TimeSpan.FromSeconds(0.5));
+        await using var bridge = await PollingBridge.StartAsync(poe.BaseUrl, ("Webhooks:Timeout", "00:01:00"));
+        // A consumer that hangs: once it holds as many deliveries as one host may have, its other events wait unsent,
+        // which is when coalescing applies.
+        await using var consumer = await WebhookReceiver.StartAsync(answer: WebhookReceiver.Hang);
+        for (var i = 0; i < DeliveryCapacity.MaxPerHost; i++)
+        {
+            poe.Create($"video_blocker_{i:00}", running: TimeSpan.Zero);
+            await PollingBridge.WatchAsync(bridge.Studio, $"video_blocker_{i:00}", callbackUrl: consumer.Url);
+        }
+
+        await Eventually.TrueAsync(
+            () => Task.FromResult(consumer.MaxConcurrentRequests >= DeliveryCapacity.MaxPerHost), TimeSpan.FromSeconds(15), "the consumer to hold its fill of deliveries");
         poe.Create("video_progress", running: TimeSpan.FromSeconds(6));
 
-        var subscribed = await PollingBridge.WatchAsync(bridge.Shop, "video_progress", ["video.progress", "video.completed"]);
-        var silent = await PollingBridge.WatchAsync(bridge.Studio, "video_progress");
+        var subscribed = await PollingBridge.WatchAsync(bridge.Shop, "video_progress", ["video.progress", "video.completed"], consumer.Url);
+        var silent = await PollingBridge.WatchAsync(bridge.Studio, "video_progress", callbackUrl: consumer.Url);
         var started = DateTimeOffset.UtcNow;
         var progressSeen = new SortedSet<int>();
         while (DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(4.5))
