@@ -13,8 +13,10 @@ public sealed partial class PollRunner(
 {
     public const int MaxInFlight = 256;
 
-    // Write-backs share the database pool with the API; a few at a time keep it available.
+    // Write-backs share the database pool with the API; a few at a time keep it available. A video's end has a lane
+    // of its own: when routine write-backs queue (a loaded machine, many videos), the end is not recorded behind them.
     private readonly SemaphoreSlim _writers = new(16);
+    private readonly SemaphoreSlim _terminalWriters = new(8);
     private readonly CancellationTokenSource _stopping = new();
 
     // When this process last logged each key's 401: polls already out when Poe rejects a key all come back 401 together.
@@ -35,6 +37,7 @@ public sealed partial class PollRunner(
         _stopping.Cancel();
         _stopping.Dispose();
         _writers.Dispose();
+        _terminalWriters.Dispose();
     }
 
     private async Task RunAsync(ClaimedPoll poll)
@@ -59,7 +62,8 @@ public sealed partial class PollRunner(
             metrics.PoeRequest(response.Code);
             LogPolled(response, poll);
 
-            await _writers.WaitAsync(_stopping.Token);
+            var lane = response.Video is { IsTerminal: true } ? _terminalWriters : _writers;
+            await lane.WaitAsync(_stopping.Token);
             try
             {
                 if (await writer.WriteAsync(poll, response, sentAt, _stopping.Token))
@@ -69,7 +73,7 @@ public sealed partial class PollRunner(
             }
             finally
             {
-                _writers.Release();
+                lane.Release();
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
