@@ -23,11 +23,11 @@ public static class BudgetLatency
         var quick = context.Quick;
         var lanes = quick ? 40 : 200;
         var budget = quick ? 100 : 500;
-        var runFor = TimeSpan.FromSeconds(quick ? 25 : 240);
+        var runFor = TimeSpan.FromSeconds(quick ? 15 : 240);
         var warmUp = TimeSpan.FromSeconds(quick ? 5 : 60);
-        var grace = TimeSpan.FromSeconds(quick ? 8 : 40);
+        var grace = TimeSpan.FromSeconds(quick ? 5 : 40);
         // Videos ending after this had durations learned from completed ones (the first completions come at ~70 s).
-        var warmFrom = TimeSpan.FromSeconds(quick ? 15 : 150);
+        var warmFrom = TimeSpan.FromSeconds(quick ? 10 : 150);
         Kind[] kinds = quick
             ? [new("sora-2", "8", 10), new("sora-2-pro", "12", 18)]
             : [new("sora-2", "8", 90), new("sora-2-pro", "12", 150)];

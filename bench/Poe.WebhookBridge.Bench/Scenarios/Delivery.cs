@@ -26,9 +26,23 @@ public static class Delivery
         await using var simulator = await SimulatorHost.StartAsync(1_000_000);
         await using var receiver = await Receiver.StartAsync(Hosts);
         var n = context.Quick ? 1000 : 10_000;
-        await ThroughputAsync(context, simulator, receiver, n, figures, absolute);
         var m = context.Quick ? 100 : 300;
-        await IsolationAsync(context, simulator, receiver, m, context.Quick, figures, absolute);
+        // All three bridges start together: start-up is most of a quick run.
+        var db = await context.Postgres.CreateDatabaseAsync("bench_s5");
+        var healthyDb = await context.Postgres.CreateDatabaseAsync("bench_s5_healthy");
+        var mixedDb = await context.Postgres.CreateDatabaseAsync("bench_s5_mixed");
+        var bridges = await Task.WhenAll(
+            context.StartBridgeAsync("s5", db, simulator.Url, "poe-key-s5", Settings("00:05:00")),
+            context.StartBridgeAsync("s5-healthy", healthyDb, simulator.Url, "poe-key-s5-healthy", Settings("00:00:10")),
+            context.StartBridgeAsync("s5-mixed", mixedDb, simulator.Url, "poe-key-s5-mixed", Settings("00:00:10")));
+        await using (var bridge = bridges[0])
+        {
+            await ThroughputAsync(bridge, db, simulator, receiver, n, figures, absolute);
+        }
+
+        await using var healthy = bridges[1];
+        await using var mixed = bridges[2];
+        await IsolationAsync(healthy, mixed, simulator, receiver, m, context.Quick, figures, absolute);
         var workload = string.Create(CultureInfo.InvariantCulture,
             $"(a) {n} watches on videos already completed, callbacks spread over {Hosts} consumer hosts (127.0.0.1–{Hosts}); the receiver holds webhooks until every watch has its event, " +
             $"then deliveries/s = {n} / (last received − opening). Baseline: {n} POSTs of a 1 KB webhook-like body by {Hosts * 16} concurrent tasks (the bridge's per-host cap × hosts) with one HttpClient. " +
@@ -44,10 +58,8 @@ public static class Delivery
         ["Webhooks__Timeout"] = timeout,
     };
 
-    private static async Task ThroughputAsync(BenchContext context, SimulatorHost simulator, Receiver receiver, int n, List<Figure> figures, Dictionary<string, double> absolute)
+    private static async Task ThroughputAsync(BridgeProcess bridge, string db, SimulatorHost simulator, Receiver receiver, int n, List<Figure> figures, Dictionary<string, double> absolute)
     {
-        var db = await context.Postgres.CreateDatabaseAsync("bench_s5");
-        await using var bridge = await context.StartBridgeAsync("s5", db, simulator.Url, "poe-key-s5", Settings("00:05:00"));
         using var api = new BridgeApi(bridge.Url);
         BenchContext.Say($"scenario 5a: {n} ready events");
         receiver.CloseGate();
@@ -103,15 +115,8 @@ public static class Delivery
         absolute["bare_posts_per_s"] = bareRate;
     }
 
-    private static async Task IsolationAsync(BenchContext context, SimulatorHost simulator, Receiver receiver, int m, bool quick, List<Figure> figures, Dictionary<string, double> absolute)
+    private static async Task IsolationAsync(BridgeProcess healthy, BridgeProcess mixed, SimulatorHost simulator, Receiver receiver, int m, bool quick, List<Figure> figures, Dictionary<string, double> absolute)
     {
-        var healthyDb = await context.Postgres.CreateDatabaseAsync("bench_s5_healthy");
-        var mixedDb = await context.Postgres.CreateDatabaseAsync("bench_s5_mixed");
-        var bridges = await Task.WhenAll(
-            context.StartBridgeAsync("s5-healthy", healthyDb, simulator.Url, "poe-key-s5-healthy", Settings("00:00:10")),
-            context.StartBridgeAsync("s5-mixed", mixedDb, simulator.Url, "poe-key-s5-mixed", Settings("00:00:10")));
-        await using var healthy = bridges[0];
-        await using var mixed = bridges[1];
         using var healthyApi = new BridgeApi(healthy.Url);
         using var mixedApi = new BridgeApi(mixed.Url);
         BenchContext.Say($"scenario 5b: {m} videos, 10 % of one bridge's consumers hanging");
@@ -131,7 +136,7 @@ public static class Delivery
         });
         var watched = Enumerable.Range(0, m).Where(i => 1 + (i % Hosts) != Hosts).Select(i => videos[i]).ToList();
         var lastEnd = videos.Max(v => v.FinishesAt);
-        while (DateTimeOffset.UtcNow < lastEnd + TimeSpan.FromSeconds(15)
+        while (DateTimeOffset.UtcNow < lastEnd + TimeSpan.FromSeconds(quick ? 6 : 15)
             && (receiver.All("healthy").Count() < m || receiver.All("mixed").Count() < watched.Count))
         {
             await Task.Delay(250);

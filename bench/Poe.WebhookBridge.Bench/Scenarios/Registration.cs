@@ -18,7 +18,8 @@ public static class Registration
 
     public static async Task<ScenarioResult> RunAsync(BenchContext context)
     {
-        var duration = TimeSpan.FromSeconds(context.Quick ? 5 : 20);
+        var duration = TimeSpan.FromSeconds(context.Quick ? 3 : 20);
+        var warmUp = TimeSpan.FromSeconds(context.Quick ? 1 : 2);
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await SimulatorHost.StartAsync(500);
         var db = await context.Postgres.CreateDatabaseAsync("bench_s1");
@@ -29,8 +30,8 @@ public static class Registration
         });
         using var api = new BridgeApi(bridge.Url);
         var callback = new Uri("http://127.0.0.1:9/hooks/s1");
-        BenchContext.Say($"scenario 1: {Clients} clients POST /v1/watches for {duration.TotalSeconds:0} s (after 2 s of warm-up)");
-        await LoadAsync(TimeSpan.FromSeconds(2), "warm", (id, ct) => api.TryRegisterAsync(id, callback, ct));
+        BenchContext.Say($"scenario 1: {Clients} clients POST /v1/watches for {duration.TotalSeconds:0} s (after {warmUp.TotalSeconds:0} s of warm-up)");
+        await LoadAsync(warmUp, "warm", (id, ct) => api.TryRegisterAsync(id, callback, ct));
         var (count, errors, elapsed, latencies) = await LoadAsync(duration, "run", (id, ct) => api.TryRegisterAsync(id, callback, ct));
         var bridgeRate = count / elapsed.TotalSeconds;
 
@@ -53,7 +54,7 @@ public static class Registration
             ["insert_per_second"] = baseRate, ["insert_p50_ms"] = bp50, ["insert_p99_ms"] = bp99,
         };
         var workload = string.Create(CultureInfo.InvariantCulture,
-            $"{Clients} concurrent clients, each POSTing /v1/watches (a new video id each time, no metadata) back to back for {duration.TotalSeconds:0} s after 2 s of warm-up; " +
+            $"{Clients} concurrent clients, each POSTing /v1/watches (a new video id each time, no metadata) back to back for {duration.TotalSeconds:0} s after {warmUp.TotalSeconds:0} s of warm-up; " +
             $"the bridge meanwhile polls the new watches at 60 rpm. Baseline: the same number of INSERTs (one row: id, client, video id, callback URL, events text[], metadata jsonb, " +
             $"status, timestamps; primary key and the active-identity unique index) by {Clients} Npgsql connections, synchronous_commit on as for the bridge.");
         return new ScenarioResult(1, "registration throughput", workload, (DateTimeOffset.UtcNow - started).TotalSeconds, figures, absolute);
