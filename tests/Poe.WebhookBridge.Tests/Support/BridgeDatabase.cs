@@ -10,8 +10,11 @@ namespace Poe.WebhookBridge.Tests.Support;
 /// <summary>The bridge's own database as the tests see it: through the app's <see cref="BridgeDbContext"/>.</summary>
 public sealed class BridgeDatabase(IServiceProvider services)
 {
-    /// <summary>Per-Poe-key budget state, written by the background poller on its own schedule, not by API requests.</summary>
-    private static readonly Type[] PollerBudgetState = [typeof(PoeKeyState), typeof(RateSlot)];
+    /// <summary>
+    /// Per-Poe-key budget state, written by the background poller on its own schedule, and the data-protection key
+    /// ring, created by the host when it first needs a key: neither is written by API requests.
+    /// </summary>
+    private static readonly Type[] PollerBudgetState = [typeof(PoeKeyState), typeof(RateSlot), typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey)];
 
     public async Task<T> QueryAsync<T>(Func<BridgeDbContext, Task<T>> query)
     {
