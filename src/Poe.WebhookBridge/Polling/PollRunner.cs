@@ -48,7 +48,7 @@ public sealed partial class PollRunner(
             var writer = scope.ServiceProvider.GetRequiredService<PollResultWriter>();
             var sentAt = time.GetUtcNow();
             // The rate slot was taken at claim time; sending much later could squeeze two requests on one slot into 60 s.
-            if (sentAt - poll.ClaimedAt > PollClaimer.SlotMargin)
+            if (sentAt - poll.ClaimedAt > PollClaimer.SendDeadline)
             {
                 await writer.ReleaseUnpolledAsync(poll, _stopping.Token);
                 return;
