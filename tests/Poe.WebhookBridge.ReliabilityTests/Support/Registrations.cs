@@ -27,11 +27,8 @@ public static class Registrations
 
             return (response.StatusCode, id);
         }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-        catch (TaskCanceledException)
+        // A bridge killed mid-connect can surface as a bare SocketException ("Transport endpoint is not connected").
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException or IOException)
         {
             return null;
         }
