@@ -9,4 +9,7 @@ public sealed record ClaimedPoll(string PoeKeyId, string VideoId, DateTimeOffset
     public DateTimeOffset? ProgressStartedAt { get; init; }
 
     public int? ProgressStartedValue { get; init; }
+
+    /// <summary>Whether an active watch of the video asked for <c>video.progress</c> webhooks.</summary>
+    public bool ProgressSubscribed { get; init; }
 }

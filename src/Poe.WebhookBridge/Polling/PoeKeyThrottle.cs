@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Poe.WebhookBridge.Infrastructure.Data;
 
 namespace Poe.WebhookBridge.Polling;
@@ -8,6 +9,19 @@ internal static class PoeKeyThrottle
 {
     private const double MaxBackoffSeconds = 60;
     public static readonly TimeSpan UnauthorizedProbeInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Keys that answered are neither rejected nor backing off any more; a rejected key's hold only waited for its
+    /// probe, and the probe got through, so its videos may go now. Shared by the one-by-one and the batched write-backs.
+    /// </summary>
+    public const string KeysAnsweredSql = """
+        UPDATE bridge.poe_keys SET unauthorized_since = NULL, backoff_seconds = 0,
+            hold_until = CASE WHEN unauthorized_since IS NOT NULL THEN LEAST(hold_until, @now) ELSE hold_until END
+        WHERE id = ANY(@keys) AND (unauthorized_since IS NOT NULL OR backoff_seconds <> 0)
+        """;
+
+    public static NpgsqlParameter[] KeysAnsweredParameters(string[] keyIds, DateTimeOffset now) =>
+        [new NpgsqlParameter("keys", keyIds), new NpgsqlParameter("now", now)];
 
     public static async Task ApplyAsync(this BridgeDbContext db, string keyId, PoeResponse response, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -24,12 +38,7 @@ internal static class PoeKeyThrottle
                     """, cancellationToken);
                 break;
             case PoeOutcome.Video or PoeOutcome.NotFound:
-                // A rejected key's hold only waited for its probe; the probe got through, so its videos may go now.
-                await db.Database.ExecuteSqlAsync($"""
-                    UPDATE bridge.poe_keys SET unauthorized_since = NULL, backoff_seconds = 0,
-                        hold_until = CASE WHEN unauthorized_since IS NOT NULL THEN LEAST(hold_until, {now}) ELSE hold_until END
-                    WHERE id = {keyId} AND (unauthorized_since IS NOT NULL OR backoff_seconds <> 0)
-                    """, cancellationToken);
+                await db.Database.ExecuteSqlRawAsync(KeysAnsweredSql, KeysAnsweredParameters([keyId], now), cancellationToken);
                 break;
         }
 

@@ -55,7 +55,10 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
             SELECT p.poe_key_id, p.video_id, p.next_poll_at, p.failure_count, p.last_status, p.last_progress,
                    p.progress_started_at, p.progress_started_value,
                    EXISTS (SELECT 1 FROM bridge.watches w
-                           WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active')
+                           WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active'),
+                   EXISTS (SELECT 1 FROM bridge.watches w
+                           WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active'
+                             AND 'video.progress' = ANY (w.events))
             FROM bridge.video_polls p
             WHERE p.next_poll_at <= @now
               AND NOT EXISTS (SELECT 1 FROM bridge.poe_keys k WHERE k.id = p.poe_key_id AND k.hold_until > @now)
@@ -75,6 +78,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
             {
                 ProgressStartedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
                 ProgressStartedValue = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                ProgressSubscribed = reader.GetBoolean(9),
             };
             rows.Add((poll, reader.GetBoolean(8)));
         }

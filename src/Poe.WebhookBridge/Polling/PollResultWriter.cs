@@ -103,17 +103,11 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             watch.Video = video.RawJson;
         }
 
-        var changed = video.Status != poll.LastStatus || video.Progress != poll.LastProgress;
-        var events = changed ? await ProgressEvents.RecordAsync(db, watches, video.RawJson, now, cancellationToken) : 0;
+        var events = RoutinePoll.HasChanged(poll, video) ? await ProgressEvents.RecordAsync(db, watches, video.RawJson, now, cancellationToken) : 0;
 
-        // Where progress was first seen anchors the rate adaptive polling estimates the end from.
-        var startedNow = poll.ProgressStartedAt is null && video.Status == VideoSnapshot.InProgress && video.Progress is not null;
-        var startedAt = startedNow ? sentAt : poll.ProgressStartedAt;
-        var startedValue = startedNow ? video.Progress : poll.ProgressStartedValue;
-        var outlook = new VideoOutlook(video.Status, video.Progress, video.CreatedAt, startedAt, startedValue);
-        var (next, expectedEnd, endSpread) = planner.Plan(poll.PoeKeyId, outlook, video.Model, video.Seconds, sentAt);
+        var plan = RoutinePoll.Plan(planner, poll, video, sentAt);
         await db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId).ExecuteUpdateAsync(p => p
-            .SetProperty(x => x.NextPollAt, next)
+            .SetProperty(x => x.NextPollAt, plan.NextPollAt)
             .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
             .SetProperty(x => x.FailureCount, 0)
             .SetProperty(x => x.LastPolledAt, sentAt)
@@ -122,10 +116,10 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             .SetProperty(x => x.Model, video.Model)
             .SetProperty(x => x.VideoSeconds, video.Seconds)
             .SetProperty(x => x.VideoCreatedAt, video.CreatedAt)
-            .SetProperty(x => x.ProgressStartedAt, startedAt)
-            .SetProperty(x => x.ProgressStartedValue, startedValue)
-            .SetProperty(x => x.ExpectedEndAt, expectedEnd)
-            .SetProperty(x => x.EndSpreadSeconds, endSpread), cancellationToken);
+            .SetProperty(x => x.ProgressStartedAt, plan.ProgressStartedAt)
+            .SetProperty(x => x.ProgressStartedValue, plan.ProgressStartedValue)
+            .SetProperty(x => x.ExpectedEndAt, plan.ExpectedEndAt)
+            .SetProperty(x => x.EndSpreadSeconds, plan.EndSpreadSeconds), cancellationToken);
         return events;
     }
 

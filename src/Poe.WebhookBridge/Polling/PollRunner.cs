@@ -8,7 +8,8 @@ namespace Poe.WebhookBridge.Polling;
 /// claiming loop never waits for a batch. In-flight polls are bounded; the claim loop asks for no more than fit.
 /// </summary>
 public sealed partial class PollRunner(
-    IServiceScopeFactory scopes, PoeKeyRing keys, BridgeMetrics metrics, DeliveryDispatcher delivery, TimeProvider time, ILogger<PollRunner> logger)
+    IServiceScopeFactory scopes, PoeKeyRing keys, PollPlanner planner, RoutinePollWriter routine, BridgeMetrics metrics, DeliveryDispatcher delivery,
+    TimeProvider time, ILogger<PollRunner> logger)
     : IDisposable
 {
     public const int MaxInFlight = 256;
@@ -61,6 +62,12 @@ public sealed partial class PollRunner(
                 : await scope.ServiceProvider.GetRequiredService<PoeClient>().GetVideoAsync(key, poll.VideoId, _stopping.Token);
             metrics.PoeRequest(response.Code);
             LogPolled(response, poll);
+
+            if (RoutinePoll.IsBatchable(poll, response))
+            {
+                routine.Enqueue(RoutinePoll.Plan(planner, poll, response.Video!, sentAt));
+                return;
+            }
 
             var lane = response.Video is { IsTerminal: true } ? _terminalWriters : _writers;
             await lane.WaitAsync(_stopping.Token);

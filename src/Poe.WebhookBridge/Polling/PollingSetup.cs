@@ -11,6 +11,8 @@ internal static class PollingSetup
         builder.Services.AddSingleton<PollClaimer>();
         builder.Services.AddSingleton<PollRunner>();
         builder.Services.AddSingleton<PollPlanner>();
+        builder.Services.AddSingleton<RoutinePollWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RoutinePollWriter>());
         builder.Services.AddScoped<PollResultWriter>();
         builder.Services.AddScoped<WatchExpiry>();
         builder.Services.AddHostedService<PoeKeyBootstrap>();
