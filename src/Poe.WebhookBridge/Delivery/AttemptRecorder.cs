@@ -1,6 +1,6 @@
-using System.Threading.Channels;
 using Hangfire;
 using Npgsql;
+using Poe.WebhookBridge.Infrastructure;
 
 namespace Poe.WebhookBridge.Delivery;
 
@@ -8,36 +8,15 @@ namespace Poe.WebhookBridge.Delivery;
 /// Writes finished attempts back in batches: each attempt row and its event's new state commit together. Until then
 /// the event's lease stands, so a result lost to a crash only means one more attempt later (at least once).
 /// </summary>
-public sealed class AttemptRecorder(NpgsqlDataSource dataSource, IBackgroundJobClient jobs, ILogger<AttemptRecorder> logger) : BackgroundService
+public sealed class AttemptRecorder(NpgsqlDataSource dataSource, IBackgroundJobClient jobs, ILogger<AttemptRecorder> logger)
+    : BatchWriter<AttemptWriteback>(MaxBatch)
 {
     private const int MaxBatch = 200;
     private const int WriteTries = 3;
 
-    private readonly Channel<AttemptWriteback> _pending = Channel.CreateUnbounded<AttemptWriteback>(new UnboundedChannelOptions { SingleReader = true });
+    public void Record(AttemptWriteback writeback) => Add(writeback);
 
-    public void Record(AttemptWriteback writeback) => _pending.Writer.TryWrite(writeback);
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // Attempts that finished while the service was stopping are still written; then the loop ends.
-        _pending.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<AttemptWriteback>(MaxBatch);
-        while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
-        {
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var writeback))
-            {
-                batch.Add(writeback);
-            }
-
-            await WriteWithRetriesAsync(batch);
-            batch.Clear();
-        }
-    }
+    protected override Task WriteBatchAsync(List<AttemptWriteback> batch) => WriteWithRetriesAsync(batch);
 
     private async Task WriteWithRetriesAsync(List<AttemptWriteback> batch)
     {

@@ -1,6 +1,6 @@
-using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
+using Poe.WebhookBridge.Infrastructure;
 
 namespace Poe.WebhookBridge.Polling;
 
@@ -9,40 +9,22 @@ namespace Poe.WebhookBridge.Polling;
 /// up to a few hundred polls, instead of a transaction each. Like every write-back it is fenced by the claim's lease,
 /// and a batch lost to a crash only means those videos are polled again when their leases expire.
 /// </summary>
-public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, TimeProvider time, ILogger<RoutinePollWriter> logger) : BackgroundService
+public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, TimeProvider time, ILogger<RoutinePollWriter> logger)
+    : BatchWriter<RoutinePoll>(MaxBatch)
 {
     private const int MaxBatch = 500;
 
-    private readonly Channel<RoutinePoll> _pending = Channel.CreateUnbounded<RoutinePoll>(new UnboundedChannelOptions { SingleReader = true });
+    public void Enqueue(RoutinePoll poll) => Add(poll);
 
-    public void Enqueue(RoutinePoll poll) => _pending.Writer.TryWrite(poll);
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    protected override async Task WriteBatchAsync(List<RoutinePoll> batch)
     {
-        _pending.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<RoutinePoll>(MaxBatch);
-        while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
+        try
         {
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var poll))
-            {
-                batch.Add(poll);
-            }
-
-            try
-            {
-                await WriteAsync(batch);
-            }
-            catch (NpgsqlException ex)
-            {
-                LogBatchFailed(logger, batch.Count, ex);
-            }
-
-            batch.Clear();
+            await WriteAsync(batch);
+        }
+        catch (NpgsqlException ex)
+        {
+            LogBatchFailed(logger, batch.Count, ex);
         }
     }
 
