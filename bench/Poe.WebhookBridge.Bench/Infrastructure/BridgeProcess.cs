@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 
 namespace Poe.WebhookBridge.Bench.Infrastructure;
 
@@ -8,7 +9,8 @@ namespace Poe.WebhookBridge.Bench.Infrastructure;
 public sealed class BridgeProcess : IAsyncDisposable
 {
     public const string ClientKey = "bench-client-key-0123456789";
-    public const string SigningSecret = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    // Made per run: nothing that looks like a signing secret is committed.
+    public static readonly string SigningSecret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     private readonly Process _process;
     private readonly StreamWriter _log;
