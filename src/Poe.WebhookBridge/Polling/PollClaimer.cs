@@ -54,11 +54,9 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         await using var command = new NpgsqlCommand("""
             SELECT p.poe_key_id, p.video_id, p.next_poll_at, p.failure_count, p.last_status, p.last_progress,
                    p.progress_started_at, p.progress_started_value,
-                   EXISTS (SELECT 1 FROM bridge.watches w
-                           WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active'),
-                   EXISTS (SELECT 1 FROM bridge.watches w
-                           WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active'
-                             AND 'video.progress' = ANY (w.events))
+                   -- One look at the video's active watches: NULL when there are none, else whether any asked for progress.
+                   (SELECT bool_or('video.progress' = ANY (w.events)) FROM bridge.watches w
+                    WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active')
             FROM bridge.video_polls p
             WHERE p.next_poll_at <= @now
               AND NOT EXISTS (SELECT 1 FROM bridge.poe_keys k WHERE k.id = p.poe_key_id AND k.hold_until > @now)
@@ -78,9 +76,9 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
             {
                 ProgressStartedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
                 ProgressStartedValue = reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                ProgressSubscribed = reader.GetBoolean(9),
+                ProgressSubscribed = !reader.IsDBNull(8) && reader.GetBoolean(8),
             };
-            rows.Add((poll, reader.GetBoolean(8)));
+            rows.Add((poll, !reader.IsDBNull(8)));
         }
 
         return rows;
