@@ -39,13 +39,13 @@ public sealed record SimulationRequest(
     public bool TryParse(out VideoOutcome outcome, out ProgressCurveKind? curve, out List<Fault> faults, out string error)
     {
         outcome = Outcome is "failed" ? VideoOutcome.Failed : VideoOutcome.Completed;
-        curve = Curve switch { "linear" => ProgressCurveKind.Linear, "uneven" => ProgressCurveKind.Uneven, _ => null };
+        curve = Curve switch { "linear" => ProgressCurveKind.Linear, "uneven" => ProgressCurveKind.Uneven, "drifting" => ProgressCurveKind.Drifting, _ => null };
         faults = [];
         error = (QueuedMs, RunningMs, Outcome, Curve) switch
         {
             ( < 0, _, _, _) or (_, < 0, _, _) => "\"queued_ms\" and \"running_ms\" must not be negative.",
             (_, _, not (null or "completed" or "failed"), _) => "\"outcome\" must be \"completed\" or \"failed\".",
-            (_, _, _, not (null or "linear" or "uneven")) => "\"curve\" must be \"linear\" or \"uneven\".",
+            (_, _, _, not (null or "linear" or "uneven" or "drifting")) => "\"curve\" must be \"linear\", \"uneven\" or \"drifting\".",
             _ => "",
         };
         if (error.Length > 0)

@@ -26,6 +26,22 @@ public sealed class ProgressCurve
         return new ProgressCurve([0, .. times, 1], [0, .. values, 99], [.. plateaus]);
     }
 
+    /// <summary>
+    /// Like a generation that reports its steps: progress is the share of the run done, drifting a few points (one
+    /// standard deviation: 3) ahead or behind as the pace varies, then sits at 99 while the file is finalised (the
+    /// last 2–8 % of the run).
+    /// </summary>
+    [SuppressMessage("Security", "CA5394", Justification = "A simulation needs reproducible, not secure, randomness.")]
+    public static ProgressCurve Drifting(int seed)
+    {
+        var random = new Random(seed);
+        var finishing = 0.02 + (random.NextDouble() * 0.06);
+        var inner = random.Next(4, 9);
+        var times = Enumerable.Range(0, inner).Select(_ => 0.03 + (random.NextDouble() * (0.94 - finishing))).Order().ToArray();
+        var values = times.Select(t => Math.Clamp((int)Math.Round((100 * t / (1 - finishing)) + (3 * Gaussian(random))), 1, 98)).Order();
+        return new ProgressCurve([0, .. times, 1 - finishing, 1], [0, .. values, 99, 99], new bool[inner + 2]);
+    }
+
     public int At(double fraction)
     {
         fraction = Math.Clamp(fraction, 0, 1);
@@ -39,4 +55,8 @@ public sealed class ProgressCurve
         var value = _values[segment] + (int)Math.Floor(within * (_values[segment + 1] - _values[segment]));
         return Math.Min(value, 99);
     }
+
+    [SuppressMessage("Security", "CA5394", Justification = "A simulation needs reproducible, not secure, randomness.")]
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

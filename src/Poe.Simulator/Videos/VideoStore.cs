@@ -32,9 +32,12 @@ public sealed class VideoStore(IOptions<SimulatorOptions> options, TimeProvider 
     private SimulatedVideo Build(string id, VideoSpec spec)
     {
         var seed = spec.Seed ?? RandomNumberGenerator.GetInt32(int.MaxValue);
-        var curve = (spec.Curve ?? CurveFor(seed)) == ProgressCurveKind.Linear
-            ? ProgressCurve.Linear
-            : ProgressCurve.Uneven(seed);
+        var curve = (spec.Curve ?? CurveFor(seed)) switch
+        {
+            ProgressCurveKind.Linear => ProgressCurve.Linear,
+            ProgressCurveKind.Drifting => ProgressCurve.Drifting(seed),
+            _ => ProgressCurve.Uneven(seed),
+        };
         return new SimulatedVideo(
             id,
             spec,

@@ -101,6 +101,24 @@ public sealed class VideoTimelineTests
     }
 
     [Fact]
+    public void A_drifting_curve_tracks_the_time_elapsed_then_sits_at_99()
+    {
+        for (var seed = 0; seed < 200; seed++)
+        {
+            var curve = ProgressCurve.Drifting(seed);
+            var readings = Enumerable.Range(0, 101).Select(i => curve.At(i / 100.0)).ToList();
+
+            Assert.Equal(readings.Order(), readings);
+            Assert.Equal(99, readings[^1]);
+            Assert.Equal(99, curve.At(0.999));
+            // Mid-run it is never far from the share elapsed (the finishing stretch takes at most 8 %).
+            Assert.All(Enumerable.Range(10, 80), i => Assert.InRange(readings[i] - i, -20, 20));
+        }
+
+        Assert.Equal(ProgressCurve.Drifting(7).At(0.5), ProgressCurve.Drifting(7).At(0.5));
+    }
+
+    [Fact]
     public async Task Videos_without_timings_use_the_configured_defaults()
     {
         await using var sim = await RunningSimulator.StartAsync(o =>
