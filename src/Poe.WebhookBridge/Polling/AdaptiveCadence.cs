@@ -8,130 +8,188 @@ public sealed record VideoOutlook(
     DateTimeOffset? ProgressStartedAt,
     int? ProgressStartedValue);
 
-/// <summary>The learned total duration of videos like this one, if any were seen completing.</summary>
-public sealed record DurationPrior(double MeanSeconds, double DeviationSeconds, int Samples)
+/// <summary>
+/// What videos of one model and length taught us: their total duration, and how far off the progress-based estimates
+/// were (<paramref name="Surprise"/>: the mean squared error in units of the estimate's own spread; 1 when honest).
+/// </summary>
+public sealed record DurationPrior(double MeanSeconds, double DeviationSeconds, int Samples, double Surprise = 1)
 {
     /// <summary>Before any history: a guess that errs short, so the first videos are not polled too late.</summary>
     public static readonly DurationPrior Default = new(90, 45, 0);
+
+    /// <summary>How much to widen progress-based estimates: where progress lied before, it is trusted less.</summary>
+    public double Inflation => Math.Sqrt(Math.Clamp(Surprise, 1, 100));
 }
 
 /// <summary>
 /// Adaptive polling (SPEC §3, <c>Polling:Strategy = adaptive</c>): spend a key's budget where completions are likely.
-/// Each video's end is estimated as a normal distribution, blending the duration learned for its model and length
-/// with the rate its progress moves at (each weighed by its certainty). Polling a video at a rate proportional to
-/// the square root of its hazard (the chance of ending now, given it has not yet) minimises the expected total
-/// detection delay for a fixed number of requests; one <em>pressure</em> factor per key scales those rates so the
-/// plans add up to the budget. Gaps stay between <c>Polling:Interval</c> and the <c>Polling:MaxInterval</c> floor.
-/// Pure functions, so tests drive them on a simulated clock.
+/// Each video's end is estimated as a normal distribution that fuses the duration learned for its model and length with
+/// what its progress says (how far it got since it started, and how fast it moved since first seen), each weighed by its
+/// certainty. The polls are then planned as a whole: the sequence of gaps (between <c>Polling:Interval</c> and the
+/// <c>Polling:MaxInterval</c> floor) that minimises expected detection delay plus a price per request, by dynamic
+/// programming on a one-second grid. One price per key — the <em>pressure</em> — is steered so that the key's requests
+/// fill its budget. Pure functions, so tests drive them on a simulated clock.
 /// </summary>
 public static class AdaptiveCadence
 {
-    /// <summary>The share of the budget plans aim at; the rest absorbs new watches, which are polled at once.</summary>
-    public const double BudgetShare = 0.9;
-
     /// <summary>The share of <c>Polling:MaxInterval</c> at which far-off videos are planned, leaving room for lateness.</summary>
-    public const double FloorShare = 0.9;
+    public const double FloorShare = 0.75;
 
-    /// <summary>Progress-based estimates are used only once progress has moved this much since first seen.</summary>
-    private const double MinProgressSpan = 5;
+    /// <summary>The share of the budget the pressure steers toward: a little below the rate slots' own limit, so due polls rarely queue.</summary>
+    public const double BudgetShare = 0.93;
 
-    private const double MinSpreadSeconds = 2;
+    /// <summary>The window the pressure looks back over: long enough to be steady, short enough to follow the workload.</summary>
+    public static readonly TimeSpan SteeringWindow = TimeSpan.FromSeconds(20);
+
+    public const double InitialPressure = 5;
+
+    /// <summary>How far (in progress points) a reading may sit from the elapsed share of the generation.</summary>
+    private const double ProgressJitter = 2.5;
+
+    /// <summary>Progress must have moved this much since first seen before its pace is trusted.</summary>
+    private const double MinProgressSpan = 10;
+
+    private const double SteeringGain = 0.1;
+    private const double MinSpreadSeconds = 1;
     private const double MinPressure = 0.01;
     private const double MaxPressure = 1000;
-    private const int MaxSample = 1000;
-    private static readonly TimeSpan Step = TimeSpan.FromSeconds(1);
+    private static readonly double Sqrt2Pi = Math.Sqrt(2 * Math.PI);
 
-    /// <summary>
-    /// The first moment from <paramref name="interval"/> on at which the time since this poll reaches the gap the
-    /// video's hazard then calls for, so a video far from its end waits long but is caught as its end draws near.
-    /// </summary>
-    public static TimeSpan NextGap(VideoOutlook video, DurationPrior prior, DateTimeOffset now, double pressure, TimeSpan interval, TimeSpan maxInterval)
-    {
-        var (mean, spread) = ExpectedEnd(video, prior, now);
-        return GapFor(mean, spread, pressure, interval, maxInterval);
-    }
+    /// <summary>How much of the floor a video's own stagger may take off, so videos registered together drift apart.</summary>
+    public const double FloorStagger = 0.2;
 
-    /// <param name="mean">The expected end, in seconds from now.</param>
-    public static TimeSpan GapFor(double mean, double spread, double pressure, TimeSpan interval, TimeSpan maxInterval)
+    /// <summary>The gap to the next poll of a video whose end is expected <paramref name="mean"/> seconds from now.</summary>
+    /// <param name="pressure">The price of one request, in seconds of detection delay.</param>
+    /// <param name="stagger">
+    /// The video's own number in [0, 1) (see <see cref="Stagger"/>): it shortens its longest gap a little, so that a
+    /// burst of videos registered together does not come due at the floor together, cycle after cycle, and overrun it.
+    /// </param>
+    public static TimeSpan NextGap(double mean, double spread, double pressure, TimeSpan interval, TimeSpan maxInterval, double stagger = 0)
     {
+        var shortest = Math.Max(1, (int)Math.Ceiling(interval.TotalSeconds));
+        var longest = Math.Max(shortest, (int)(maxInterval.TotalSeconds * FloorShare * (1 - (FloorStagger * stagger))));
         spread = Math.Max(spread, MinSpreadSeconds);
-        // Plan the floor a little early: a poll may run a few seconds late when new watches crowd the budget.
-        var floor = maxInterval * FloorShare > interval ? maxInterval * FloorShare : interval;
-        for (var gap = interval; gap < floor; gap += Step)
+        // Long overdue: the estimate was wrong, so widen it with the lateness — polls back off instead of crowding the key.
+        if (mean < 0)
         {
-            var hazard = Hazard(gap.TotalSeconds, mean, spread);
-            if (hazard > 0 && gap.TotalSeconds >= pressure / Math.Sqrt(hazard))
-            {
-                return gap;
-            }
+            spread = Math.Max(spread, -mean);
+            mean = 0;
         }
 
-        return floor;
+        // The end cannot fall within the next two floors: poll at the floor (the plan that far out barely matters).
+        if (mean - (4 * spread) > 2 * longest)
+        {
+            return TimeSpan.FromSeconds(longest);
+        }
+
+        return TimeSpan.FromSeconds(PlanFirstGap(mean, spread, pressure, shortest, longest));
     }
 
     /// <summary>
-    /// The key's pressure: the scale at which the gaps <see cref="GapFor"/> plans for the key's videos add up to
-    /// <see cref="BudgetShare"/> of the budget. Found by bisection over the current estimates of the key's videos
-    /// (a sample of at most 1000), so it follows the workload without lagging behind it.
+    /// Backward induction over poll times t = 0, 1, 2 … s. <c>W(t)</c> is the least expected cost from a poll at t on,
+    /// weighted by the chance the video is still running at t: a next poll at u costs the pressure (only if the video
+    /// was still running at t), plus the delay of detecting an end in (t, u] at u, plus <c>W(u)</c>. With the normal
+    /// end distribution's cumulative F and partial mean G (∫x dF), the delay term is u·(F(u) − F(t)) − (G(u) − G(t)).
     /// </summary>
-    /// <param name="videos">Each video's expected end (seconds from now) and spread.</param>
-    public static double Pressure(IReadOnlyCollection<(double Mean, double Spread)> videos, int budgetPerMinute, TimeSpan interval, TimeSpan maxInterval)
+    private static int PlanFirstGap(double mean, double spread, double pressure, int shortest, int longest)
     {
-        // The rate the plans ask for scales with the videos, so a sample of a large key tells it as well as all of them.
-        var sample = videos.Count <= MaxSample ? videos : videos.Where((_, i) => i % ((videos.Count / MaxSample) + 1) == 0).ToList();
-        var target = budgetPerMinute * BudgetShare / 60 * sample.Count / Math.Max(1, videos.Count);
-        double RateAt(double pressure) => sample.Sum(v => 1 / GapFor(v.Mean, v.Spread, pressure, interval, maxInterval).TotalSeconds);
-        if (sample.Count == 0 || RateAt(MinPressure) <= target)
+        var horizon = (int)Math.Ceiling(Math.Max(mean + (4 * spread), 2 * shortest)) + 1;
+        var f = new double[horizon];
+        var g = new double[horizon];
+        for (var t = 0; t < horizon; t++)
         {
-            return MinPressure;
+            var z = (t - mean) / spread;
+            f[t] = 0.5 * Erfc(-z / Math.Sqrt(2));
+            g[t] = (mean * f[t]) - (spread * Math.Exp(-0.5 * z * z) / Sqrt2Pi);
         }
 
-        var (low, high) = (MinPressure, MaxPressure);
-        for (var i = 0; i < 16; i++)
+        var cost = new double[horizon];
+        var next = new int[horizon];
+        for (var t = horizon - 1; t >= 0; t--)
         {
-            var middle = Math.Sqrt(low * high);
-            (low, high) = RateAt(middle) > target ? (middle, high) : (low, middle);
+            var (best, choice) = (double.MaxValue, Math.Min(t + shortest, horizon - 1));
+            var price = pressure * (1 - f[t]);
+            for (var u = t + shortest; u <= Math.Min(t + longest, horizon - 1); u++)
+            {
+                var c = price + (u * (f[u] - f[t])) - (g[u] - g[t]) + cost[u];
+                if (c < best)
+                {
+                    (best, choice) = (c, u);
+                }
+            }
+
+            (cost[t], next[t]) = (best == double.MaxValue ? 0 : best, choice);
         }
 
-        return high;
+        return next[0];
+    }
+
+    /// <summary>
+    /// Steers a key's pressure toward <see cref="BudgetShare"/> of its budget: the key's demand is what it sent in the
+    /// last <see cref="SteeringWindow"/> plus the polls already due and waiting. Above the share the price of a request
+    /// rises, below it falls, a little every planner refresh, so the plans follow the workload without oscillating.
+    /// </summary>
+    public static double NextPressure(double pressure, int sentInWindow, int waiting, int budgetPerMinute)
+    {
+        var affordable = budgetPerMinute * BudgetShare * SteeringWindow.TotalSeconds / 60;
+        var demand = (sentInWindow + waiting) / Math.Max(1, affordable);
+        return Math.Clamp(pressure * Math.Exp(SteeringGain * (demand - 1)), MinPressure, MaxPressure);
     }
 
     /// <summary>The expected end, in seconds from <paramref name="now"/>, and its spread (one standard deviation).</summary>
     public static (double Mean, double Spread) ExpectedEnd(VideoOutlook video, DurationPrior prior, DateTimeOffset now)
     {
         // A mean absolute deviation is about 0.8 standard deviations; an unlearned prior is wide on purpose.
-        var priorMean = ((video.VideoCreatedAt ?? now) - now).TotalSeconds + prior.MeanSeconds;
-        var priorSpread = Math.Max(Math.Max(prior.DeviationSeconds * 1.25, prior.MeanSeconds * 0.1), MinSpreadSeconds);
-        if (video.Status != VideoSnapshot.InProgress || video is not { Progress: { } progress, ProgressStartedAt: { } startedAt, ProgressStartedValue: { } startedValue })
+        var created = video.VideoCreatedAt ?? now;
+        var estimates = new List<(double Mean, double Spread)>
         {
-            return (priorMean, priorSpread);
+            ((created - now).TotalSeconds + prior.MeanSeconds, Math.Max(Math.Max(prior.DeviationSeconds * 1.25, prior.MeanSeconds * 0.1), MinSpreadSeconds)),
+        };
+        if (video is { Status: VideoSnapshot.InProgress, Progress: { } reported, ProgressStartedAt: { } firstSeen, ProgressStartedValue: { } firstValue })
+        {
+            var progress = Math.Clamp(reported, 1, 99.5);
+            var inflation = prior.Inflation;
+
+            // Progress is the share of the generation done. It started between the video's creation and the poll that
+            // first saw it running: how long it has run so far, scaled by what is left, is how long it still needs.
+            var started = created < firstSeen ? created + ((firstSeen - created) / 2) : firstSeen;
+            var startedSpread = Math.Max(0, (firstSeen - created).TotalSeconds) / Math.Sqrt(12);
+            var running = Math.Max((now - started).TotalSeconds, 0.1);
+            var left = (100 - progress) / progress;
+            var fromStart = running * left;
+            var fromStartSpread = Math.Sqrt(Square(left * startedSpread) + Square(running * 100 / (progress * progress) * ProgressJitter));
+            estimates.Add((fromStart, (fromStartSpread + 0.5) * inflation));
+
+            // The pace since first seen, which needs no guess of when it started.
+            var moved = progress - firstValue;
+            var since = (now - firstSeen).TotalSeconds;
+            if (moved >= MinProgressSpan && since > 0)
+            {
+                var atPace = (100 - progress) * since / moved;
+                estimates.Add((atPace, ((atPace * Math.Sqrt(2) * ProgressJitter / moved) + 0.5) * inflation));
+            }
         }
 
-        var moved = progress - startedValue;
-        var elapsed = (now - startedAt).TotalSeconds;
-        if (moved < MinProgressSpan || elapsed <= 0)
-        {
-            return (priorMean, priorSpread);
-        }
-
-        // Progress rises unevenly, so its extrapolation is trusted to half of what remains.
-        var progressMean = (100 - progress) * elapsed / moved;
-        var progressSpread = Math.Max(progressMean / 2, MinSpreadSeconds);
-        var (wPrior, wProgress) = (1 / (priorSpread * priorSpread), 1 / (progressSpread * progressSpread));
-        return (((priorMean * wPrior) + (progressMean * wProgress)) / (wPrior + wProgress), Math.Sqrt(1 / (wPrior + wProgress)));
+        var weights = estimates.Select(e => 1 / Square(e.Spread)).ToList();
+        var total = weights.Sum();
+        return (estimates.Select((e, i) => e.Mean * weights[i]).Sum() / total, Math.Sqrt(1 / total));
     }
 
-    /// <summary>The chance per second of ending at <paramref name="at"/> seconds from now, given the video has not ended by then.</summary>
-    public static double Hazard(double at, double mean, double spread)
+    /// <summary>A number in [0, 1) fixed by the video id (FNV-1a), the same on every instance.</summary>
+    public static double Stagger(string videoId)
     {
-        var z = (at - mean) / spread;
-        var survival = 0.5 * Erfc(z / Math.Sqrt(2));
-        var density = Math.Exp(-0.5 * z * z) / (spread * Math.Sqrt(2 * Math.PI));
-        // Far past the expected end the ratio tends to z / spread; use that where the survival underflows.
-        return survival > 1e-12 ? density / survival : Math.Max(z, 0) / spread;
+        var hash = 2166136261u;
+        foreach (var c in videoId)
+        {
+            hash = unchecked((hash ^ c) * 16777619u);
+        }
+
+        return (hash % 1000) / 1000.0;
     }
 
-    // Abramowitz & Stegun 7.1.26, accurate to 1.5e-7: enough to rank videos.
+    private static double Square(double x) => x * x;
+
+    // Abramowitz & Stegun 7.1.26, accurate to 1.5e-7: enough to plan polls.
     private static double Erfc(double x)
     {
         var t = 1 / (1 + (0.3275911 * Math.Abs(x)));

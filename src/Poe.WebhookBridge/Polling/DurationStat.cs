@@ -17,4 +17,10 @@ public sealed class DurationStat
 
     /// <summary>Running mean absolute deviation from <see cref="MeanSeconds"/>, in seconds.</summary>
     public double DeviationSeconds { get; set; }
+
+    /// <summary>
+    /// Running mean of the squared error of the last estimate before the end, in units of that estimate's spread:
+    /// about 1 when progress tells the truth, larger when it misleads (adaptive polling then trusts it less).
+    /// </summary>
+    public double Surprise { get; set; } = 1;
 }

@@ -6,8 +6,8 @@ namespace Poe.WebhookBridge.Polling;
 /// <summary>
 /// Chooses when a video is polled next. With <c>fixed</c>, or while a key's budget covers every video at
 /// <c>Polling:Interval</c>, that is one interval later; otherwise <see cref="AdaptiveCadence"/> spends the budget where
-/// completions are likely. Its knowledge (videos and their expected ends per key, learned durations) is read from
-/// PostgreSQL every few seconds, so all instances plan alike.
+/// completions are likely. What it plans from (each key's recent requests and waiting polls, learned durations) is read
+/// from PostgreSQL every few seconds, so all instances plan alike.
 /// </summary>
 public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOptions> polling, IOptions<PoeOptions> poe, TimeProvider time)
 {
@@ -19,7 +19,7 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
 
     /// <summary>The next poll time, and the estimate of the video's end to store with it (null when polling at a fixed interval).</summary>
     public (DateTimeOffset NextPollAt, DateTimeOffset? ExpectedEndAt, double? EndSpreadSeconds) Plan(
-        string poeKeyId, VideoOutlook video, string? model, string? seconds, DateTimeOffset sentAt)
+        string poeKeyId, string videoId, VideoOutlook video, string? model, string? seconds, DateTimeOffset sentAt)
     {
         var options = polling.Value;
         if (options.Strategy == PollingStrategy.Fixed || !_pressure.TryGetValue(poeKeyId, out var pressure))
@@ -29,11 +29,14 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
 
         var prior = model is not null && seconds is not null && _priors.TryGetValue((model, seconds), out var learned) ? learned : DurationPrior.Default;
         var (mean, spread) = AdaptiveCadence.ExpectedEnd(video, prior, sentAt);
-        var gap = AdaptiveCadence.NextGap(video, prior, sentAt, pressure, options.Interval, options.MaxInterval);
+        var gap = AdaptiveCadence.NextGap(mean, spread, pressure, options.Interval, options.MaxInterval, AdaptiveCadence.Stagger(videoId));
         return (sentAt + gap, sentAt + TimeSpan.FromSeconds(mean), spread);
     }
 
-    /// <summary>Re-reads the keys whose budget is short, their videos' expected ends, and the learned durations.</summary>
+    /// <summary>
+    /// Re-reads, for each key whose budget is short, how many requests it sent lately and how many polls wait for it,
+    /// and steers its pressure by them; and re-reads the learned durations.
+    /// </summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -44,40 +47,40 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
 
         _refreshedAt = now;
         var budget = poe.Value.RequestsPerMinute;
-        var perMinuteAtInterval = 60 / polling.Value.Interval.TotalSeconds;
         await using var batch = dataSource.CreateBatch();
         // Only keys that cannot poll every video at the interval plan adaptively; the others poll at the interval.
-        var estimates = new NpgsqlBatchCommand("""
+        // A rate slot taken at t is reusable at t + 1 min + margin, so the slots sent within the window are those reusable after $4.
+        var demand = new NpgsqlBatchCommand("""
             WITH short AS (
-                SELECT poe_key_id FROM bridge.video_polls GROUP BY poe_key_id HAVING count(*) * $1 > $2)
-            SELECT p.poe_key_id, extract(epoch FROM p.expected_end_at - $3)::float8, p.end_spread_seconds
-            FROM bridge.video_polls p JOIN short USING (poe_key_id)
+                SELECT poe_key_id, count(*) FILTER (WHERE next_poll_at <= $3) AS waiting
+                FROM bridge.video_polls GROUP BY poe_key_id HAVING count(*) * $1 > $2)
+            SELECT s.poe_key_id, s.waiting::int,
+                   (SELECT count(*) FROM bridge.rate_slots r WHERE r.poe_key_id = s.poe_key_id AND r.slot < $2 AND r.available_at > $4)::int
+            FROM short s
             """);
-        estimates.Parameters.Add(new NpgsqlParameter { Value = perMinuteAtInterval });
-        estimates.Parameters.Add(new NpgsqlParameter { Value = (double)budget });
-        estimates.Parameters.Add(new NpgsqlParameter { Value = now });
-        batch.BatchCommands.Add(estimates);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT model, video_seconds, mean_seconds, deviation_seconds, samples FROM bridge.duration_stats"));
+        demand.Parameters.Add(new NpgsqlParameter { Value = 60 / polling.Value.Interval.TotalSeconds });
+        demand.Parameters.Add(new NpgsqlParameter { Value = budget });
+        demand.Parameters.Add(new NpgsqlParameter { Value = now });
+        demand.Parameters.Add(new NpgsqlParameter { Value = now + TimeSpan.FromMinutes(1) + PollClaimer.SlotMargin - AdaptiveCadence.SteeringWindow });
+        batch.BatchCommands.Add(demand);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT model, video_seconds, mean_seconds, deviation_seconds, samples, surprise FROM bridge.duration_stats"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        var byKey = new Dictionary<string, List<(double, double)>>(StringComparer.Ordinal);
+        var pressure = new Dictionary<string, double>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var videos = byKey.TryGetValue(reader.GetString(0), out var list) ? list : byKey[reader.GetString(0)] = [];
-            if (!reader.IsDBNull(1) && !reader.IsDBNull(2))
-            {
-                videos.Add((reader.GetDouble(1), reader.GetDouble(2)));
-            }
+            var key = reader.GetString(0);
+            var current = _pressure.TryGetValue(key, out var p) ? p : AdaptiveCadence.InitialPressure;
+            pressure[key] = AdaptiveCadence.NextPressure(current, sentInWindow: reader.GetInt32(2), waiting: reader.GetInt32(1), budget);
         }
 
         await reader.NextResultAsync(cancellationToken);
         var priors = new Dictionary<(string, string), DurationPrior>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            priors[(reader.GetString(0), reader.GetString(1))] = new DurationPrior(reader.GetDouble(2), reader.GetDouble(3), reader.GetInt32(4));
+            priors[(reader.GetString(0), reader.GetString(1))] = new DurationPrior(reader.GetDouble(2), reader.GetDouble(3), reader.GetInt32(4), reader.GetDouble(5));
         }
 
-        _pressure = byKey.ToDictionary(
-            k => k.Key, k => AdaptiveCadence.Pressure(k.Value, budget, polling.Value.Interval, polling.Value.MaxInterval), StringComparer.Ordinal);
+        _pressure = pressure;
         _priors = priors;
     }
 }

@@ -15,7 +15,7 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
 
-    private VideoSnapshot? _finished;
+    private (VideoSnapshot Video, LastEstimate? Estimate)? _finished;
 
     /// <returns>Whether webhook events were written (so delivery should wake up).</returns>
     public async Task<bool> WriteAsync(ClaimedPoll poll, PoeResponse response, DateTimeOffset sentAt, CancellationToken cancellationToken)
@@ -54,9 +54,9 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
 
         // Learned after the commit, in a statement of its own: every video of one model and length updates the same
         // row, and holding its lock in the terminal transaction made such videos' ends wait for one another.
-        if (_finished is { } finished)
+        if (_finished is ({ } finished, var estimate))
         {
-            await LearnDurationAsync(finished, cancellationToken);
+            await LearnDurationAsync(finished, estimate, cancellationToken);
         }
 
         return events > 0;
@@ -85,14 +85,16 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             events += Notify(watch, type, now, video.RawJson);
         }
 
-        _finished = video;
-
         // A progress webhook not yet sent would only arrive after the terminal one: it is news no longer.
         var ended = watches.Select(w => w.Id).ToList();
         await db.WebhookEvents
             .Where(e => ended.Contains(e.WatchId) && e.Type == WatchEventTypes.VideoProgress && e.Status == DeliveryStatus.Pending && e.AttemptCount == 0 && e.NextAttemptAt <= now)
             .ExecuteDeleteAsync(cancellationToken);
-        await db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId).ExecuteDeleteAsync(cancellationToken);
+        var estimates = await db.Database.SqlQuery<LastEstimate>($"""
+            DELETE FROM bridge.video_polls WHERE poe_key_id = {poll.PoeKeyId} AND video_id = {poll.VideoId}
+            RETURNING expected_end_at, end_spread_seconds AS spread_seconds
+            """).ToListAsync(cancellationToken);
+        _finished = (video, estimates.FirstOrDefault());
         return events;
     }
 
@@ -123,8 +125,11 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
         return events;
     }
 
-    /// <summary>Feeds the duration prior of adaptive polling with what this video took, by Poe's own clock.</summary>
-    private async Task LearnDurationAsync(VideoSnapshot video, CancellationToken cancellationToken)
+    /// <summary>
+    /// Feeds adaptive polling's prior with what this video took, by Poe's own clock, and with how far off the last
+    /// estimate of its end was, in units of that estimate's spread.
+    /// </summary>
+    private async Task LearnDurationAsync(VideoSnapshot video, LastEstimate? estimate, CancellationToken cancellationToken)
     {
         if (video is not { Status: VideoSnapshot.Completed, Model: { } model, Seconds: { } seconds, CreatedAt: { } created, CompletedAt: { } completed }
             || completed < created || model.Length > 100 || seconds.Length > 16)
@@ -132,18 +137,26 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             return;
         }
 
-        // A running mean that weighs the last ~50 videos, so a model that gets faster or slower is followed.
+        // Running means that weigh the last ~50 videos, so a model that gets faster or slower is followed.
         var took = (completed - created).TotalSeconds;
+        var (estimated, surprise) = estimate is { ExpectedEndAt: { } expected, SpreadSeconds: { } spread and > 0 }
+            ? (true, Math.Min(Math.Pow((completed - expected).TotalSeconds / spread, 2), 100))
+            : (false, 1.0);
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO bridge.duration_stats (model, video_seconds, samples, mean_seconds, deviation_seconds)
-            VALUES ({model}, {seconds}, 1, {took}, 0)
+            INSERT INTO bridge.duration_stats (model, video_seconds, samples, mean_seconds, deviation_seconds, surprise)
+            VALUES ({model}, {seconds}, 1, {took}, 0, {surprise})
             ON CONFLICT (model, video_seconds) DO UPDATE SET
                 samples = duration_stats.samples + 1,
                 mean_seconds = duration_stats.mean_seconds + ({took} - duration_stats.mean_seconds) / LEAST(duration_stats.samples + 1, 50),
                 deviation_seconds = duration_stats.deviation_seconds
-                    + (abs({took} - duration_stats.mean_seconds) - duration_stats.deviation_seconds) / LEAST(duration_stats.samples + 1, 50)
+                    + (abs({took} - duration_stats.mean_seconds) - duration_stats.deviation_seconds) / LEAST(duration_stats.samples + 1, 50),
+                surprise = CASE WHEN {estimated} THEN duration_stats.surprise + ({surprise} - duration_stats.surprise) / LEAST(duration_stats.samples + 1, 50)
+                    ELSE duration_stats.surprise END
             """, cancellationToken);
     }
+
+    /// <summary>The end a video was last expected at, as stored with its poll target.</summary>
+    private sealed record LastEstimate(DateTimeOffset? ExpectedEndAt, double? SpreadSeconds);
 
     private async Task<int> NotFoundAsync(ClaimedPoll poll, List<Watch> watches, DateTimeOffset sentAt, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ public sealed class PollingOptions
 
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
 
-    public PollingStrategy Strategy { get; set; } = PollingStrategy.Fixed;
+    public PollingStrategy Strategy { get; set; } = PollingStrategy.Adaptive;
 
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromMinutes(1);
 

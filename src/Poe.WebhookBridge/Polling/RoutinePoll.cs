@@ -24,7 +24,7 @@ public sealed record RoutinePoll(
         var startedAt = startedNow ? sentAt : poll.ProgressStartedAt;
         var startedValue = startedNow ? video.Progress : poll.ProgressStartedValue;
         var outlook = new VideoOutlook(video.Status, video.Progress, video.CreatedAt, startedAt, startedValue);
-        var (next, expectedEnd, endSpread) = planner.Plan(poll.PoeKeyId, outlook, video.Model, video.Seconds, sentAt);
+        var (next, expectedEnd, endSpread) = planner.Plan(poll.PoeKeyId, poll.VideoId, outlook, video.Model, video.Seconds, sentAt);
         return new RoutinePoll(poll, sentAt, video, next, startedAt, startedValue, expectedEnd, endSpread);
     }
 

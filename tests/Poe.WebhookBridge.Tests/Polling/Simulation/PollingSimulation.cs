@@ -4,8 +4,8 @@ namespace Poe.WebhookBridge.Tests.Polling.Simulation;
 
 /// <summary>
 /// Replays a workload against one Poe key on a simulated clock, the way the bridge polls it: oldest due first, paced
-/// by <see cref="RatePacer"/>, never more than the budget in any 60 s window, and the next poll planned by the same
-/// code the service uses (<see cref="AdaptiveCadence"/>), or one interval later for <c>fixed</c>.
+/// by <see cref="RatePacer"/>, never more than the budget in any 60 s window, the pressure steered and the next poll
+/// planned by the same code the service uses (<see cref="AdaptiveCadence"/>), or one interval later for <c>fixed</c>.
 /// </summary>
 internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerMinute, TimeSpan interval, TimeSpan maxInterval)
 {
@@ -18,27 +18,27 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
         var states = videos.Select(v => new State(v) { NextDue = v.CreatedAt }).ToList();
         var sent = new Queue<double>();
         var result = new SimulationResult();
-        var learned = new Dictionary<(string, string), List<double>>();
+        var learned = new Dictionary<(string, string), DurationPrior>();
         var end = videos.Max(v => v.EndsAt) + 300;
-        var pressure = 1.0;
+        var pressure = AdaptiveCadence.InitialPressure;
         var pacedUntil = Epoch;
         var refreshedAt = double.MinValue;
         for (var t = 0.0; t < end && states.Any(s => !s.Done); t += Step)
         {
-            if (t - refreshedAt >= PlannerRefresh)
-            {
-                // As PollPlanner does every few seconds: the pressure that fits the current estimates to the budget.
-                refreshedAt = t;
-                var estimates = states.Where(x => !x.Done && x.ExpectedEnd is not null).Select(x => (x.ExpectedEnd!.Value - t, x.Spread)).ToList();
-                pressure = AdaptiveCadence.Pressure(estimates, budgetPerMinute, interval, maxInterval);
-            }
-
             while (sent.Count > 0 && sent.Peek() <= t - 60)
             {
                 sent.Dequeue();
             }
 
             var due = states.Where(s => !s.Done && s.Video.CreatedAt <= t && s.NextDue <= t).OrderBy(s => s.NextDue).ToList();
+            if (t - refreshedAt >= PlannerRefresh)
+            {
+                // As PollPlanner does every few seconds: steer the pressure by what the key sent lately and what waits.
+                refreshedAt = t;
+                var window = AdaptiveCadence.SteeringWindow.TotalSeconds;
+                pressure = AdaptiveCadence.NextPressure(pressure, sent.Count(at => at > t - window), due.Count, budgetPerMinute);
+            }
+
             var now = Epoch.AddSeconds(t);
             var admitted = Math.Min(RatePacer.Admit(pacedUntil, now, due.Count, budgetPerMinute), budgetPerMinute - sent.Count);
             pacedUntil = RatePacer.After(pacedUntil, now, Math.Max(0, admitted), budgetPerMinute);
@@ -53,7 +53,7 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
         return result;
     }
 
-    private void Poll(State state, double t, List<State> states, Dictionary<(string, string), List<double>> learned, double pressure, SimulationResult result)
+    private void Poll(State state, double t, List<State> states, Dictionary<(string, string), DurationPrior> learned, double pressure, SimulationResult result)
     {
         var video = state.Video;
         if (state.LastPolled is { } last && state.LastPlanned is { } planned)
@@ -71,9 +71,7 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
             result.DetectionDelays.Add(t - video.EndsAt);
             if (status == "completed")
             {
-                var key = (video.Model, video.Seconds);
-                learned.TryAdd(key, []);
-                learned[key].Add(video.EndsAt - video.CreatedAt);
+                Learn(learned, video, state);
             }
 
             return;
@@ -94,16 +92,33 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
         {
             var outlook = new VideoOutlook(status, progress, Epoch.AddSeconds(video.CreatedAt),
                 state.ProgressStartedAt is { } s ? Epoch.AddSeconds(s) : null, state.ProgressStartedValue);
-            var prior = learned.TryGetValue((video.Model, video.Seconds), out var seen) && seen.Count > 0
-                ? new DurationPrior(seen.Average(), seen.Average(d => Math.Abs(d - seen.Average())), seen.Count)
-                : DurationPrior.Default;
-            gap = AdaptiveCadence.NextGap(outlook, prior, Epoch.AddSeconds(t), pressure, interval, maxInterval).TotalSeconds;
+            var prior = learned.GetValueOrDefault((video.Model, video.Seconds), DurationPrior.Default);
             var (mean, spread) = AdaptiveCadence.ExpectedEnd(outlook, prior, Epoch.AddSeconds(t));
+            gap = AdaptiveCadence.NextGap(mean, spread, pressure, interval, maxInterval, AdaptiveCadence.Stagger($"video_{states.IndexOf(state)}")).TotalSeconds;
             (state.ExpectedEnd, state.Spread) = (t + mean, spread);
         }
 
         state.LastPlanned = gap;
         state.NextDue = t + gap;
+    }
+
+    /// <summary>As PollResultWriter does after a completion: running means over the last ~50 videos of the kind.</summary>
+    private static void Learn(Dictionary<(string, string), DurationPrior> learned, SyntheticVideo video, State state)
+    {
+        var took = video.EndsAt - video.CreatedAt;
+        double? surprise = state.ExpectedEnd is { } expected ? Math.Min(Math.Pow((video.EndsAt - expected) / state.Spread, 2), 100) : null;
+        if (!learned.TryGetValue((video.Model, video.Seconds), out var prior))
+        {
+            learned[(video.Model, video.Seconds)] = new DurationPrior(took, 0, 1, surprise ?? 1);
+            return;
+        }
+
+        var weight = 1.0 / Math.Min(prior.Samples + 1, 50);
+        learned[(video.Model, video.Seconds)] = new DurationPrior(
+            prior.MeanSeconds + ((took - prior.MeanSeconds) * weight),
+            prior.DeviationSeconds + ((Math.Abs(took - prior.MeanSeconds) - prior.DeviationSeconds) * weight),
+            prior.Samples + 1,
+            prior.Surprise + (((surprise ?? prior.Surprise) - prior.Surprise) * weight));
     }
 
     private sealed class State(SyntheticVideo video)

@@ -13,8 +13,11 @@ internal sealed record SyntheticVideo(string Model, string Seconds, double Creat
 /// <summary>Workloads of the shapes adaptive polling must handle, reproducible from a seed.</summary>
 internal static class SimulatedVideoWorkload
 {
-    /// <summary>Generations as they look in practice: two kinds of video of a few minutes, all in flight together, progress rising unevenly.</summary>
-    public static List<SyntheticVideo> Realistic(int count, int seed) => Build(count, seed, (random, _) => ProgressCurve.Uneven(random.Next()).At);
+    /// <summary>Generations as they look in practice: two kinds of video of a few minutes, all in flight together, progress drifting around the time elapsed.</summary>
+    public static List<SyntheticVideo> Realistic(int count, int seed) => Build(count, seed, (random, _) => ProgressCurve.Drifting(random.Next()).At);
+
+    /// <summary>Progress that misleads: plateaus and jumps to values unrelated to the time elapsed.</summary>
+    public static List<SyntheticVideo> Misleading(int count, int seed) => Build(count, seed, (random, _) => ProgressCurve.Uneven(random.Next()).At);
 
     /// <summary>Steady progress, stalls followed by jumps, sudden jumps to 100 from low progress, and early failures, mixed.</summary>
     public static List<SyntheticVideo> Mixed(int count, int seed) => Build(count, seed, (random, index) => (index % 4) switch

@@ -46,5 +46,6 @@ internal sealed class DurationStatConfiguration : IEntityTypeConfiguration<Durat
         builder.HasKey(s => new { s.Model, s.VideoSeconds });
         builder.Property(s => s.Model).HasMaxLength(100);
         builder.Property(s => s.VideoSeconds).HasMaxLength(16);
+        builder.Property(s => s.Surprise).HasDefaultValue(1.0);
     }
 }

@@ -188,6 +188,12 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("samples");
 
+                    b.Property<double>("Surprise")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("double precision")
+                        .HasDefaultValue(1.0)
+                        .HasColumnName("surprise");
+
                     b.HasKey("Model", "VideoSeconds")
                         .HasName("pk_duration_stats");
 

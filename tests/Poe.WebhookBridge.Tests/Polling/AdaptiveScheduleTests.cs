@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Poe.WebhookBridge.Watches;
+
+namespace Poe.WebhookBridge.Tests.Polling;
+
+/// <summary>
+/// Adaptive polling through the service's own paths: a key whose budget cannot poll every video at the interval plans
+/// each poll from its video's expected end, stores that estimate, and learns from the ends how far off it was.
+/// </summary>
+public sealed class AdaptiveScheduleTests(AdaptiveScheduleTests.Fixture fixture) : IClassFixture<AdaptiveScheduleTests.Fixture>
+{
+    private const int Budget = 60;
+
+    [Fact]
+    public async Task A_short_budget_plans_from_expected_ends_and_learns_from_the_videos_that_end()
+    {
+        var (poe, bridge) = (fixture.Poe, fixture.Bridge);
+        var before = await bridge.Database.QueryAsync(db => db.DurationStats.AsNoTracking().SingleAsync());
+        // Six videos polled every second would need 360 requests a minute: the key is short, so it plans adaptively.
+        string[] ending = ["video_adaptive_1", "video_adaptive_2", "video_adaptive_3", "video_adaptive_4"];
+        string[] running = ["video_adaptive_long_1", "video_adaptive_long_2"];
+        foreach (var id in ending)
+        {
+            poe.Create(id, running: TimeSpan.FromSeconds(12), queued: TimeSpan.FromSeconds(1));
+        }
+
+        foreach (var id in running)
+        {
+            poe.CreateNeverEnding(id);
+        }
+
+        var watches = await Task.WhenAll(ending.Concat(running).Select(id => PollingBridge.WatchAsync(bridge.Shop, id)));
+        var ended = await Task.WhenAll(watches.Take(ending.Length).Select(id => bridge.EndedAsync(id, TimeSpan.FromSeconds(90))));
+
+        Assert.All(ended, w => Assert.Equal(WatchStatus.Completed, w.Status));
+        var learned = await bridge.Database.QueryAsync(db => db.DurationStats.AsNoTracking().SingleAsync());
+        Assert.Equal(before.Samples + ending.Length, learned.Samples);
+        // Each end was compared with the estimate stored before it, so the learned surprise moved off its start.
+        Assert.NotEqual(before.Surprise, learned.Surprise);
+        var polls = await bridge.Database.QueryAsync(db => db.VideoPolls.AsNoTracking().Where(p => running.Contains(p.VideoId)).ToListAsync());
+        Assert.All(polls, p => Assert.NotNull(p.ExpectedEndAt));
+        var requests = poe.Requests.Since().Select(r => r.AtMs).Order().ToList();
+        Assert.All(requests, at => Assert.True(requests.Count(other => other > at - 60_000 && other <= at) <= Budget, "more requests in one minute than the budget"));
+    }
+
+    public sealed class Fixture : SimulatedPoeFixture
+    {
+        protected override (string Key, string? Value)[] Settings =>
+        [
+            ("Polling:Strategy", "adaptive"),
+            ("Polling:Interval", "00:00:01"),
+            ("Poe:RequestsPerMinute", $"{Budget}"),
+        ];
+    }
+}
