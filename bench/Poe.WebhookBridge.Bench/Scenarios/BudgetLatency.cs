@@ -40,7 +40,7 @@ public static class BudgetLatency
         var settings = new Dictionary<string, string>
         {
             ["Poe__RequestsPerMinute"] = budget.ToString(CultureInfo.InvariantCulture),
-            ["Polling__Interval"] = "00:00:05",
+            ["Polling__Interval"] = "00:00:02",
             ["Polling__MaxInterval"] = "00:01:00",
         };
         var adaptiveDb = await context.Postgres.CreateDatabaseAsync("bench_s4_adaptive");
@@ -76,7 +76,7 @@ public static class BudgetLatency
                     Seconds = kind.Seconds,
                     QueuedTime = TimeSpan.FromSeconds(queued),
                     RunningTime = TimeSpan.FromSeconds(total - queued),
-                    Curve = ProgressCurveKind.Uneven,
+                    Curve = ProgressCurveKind.Drifting,
                     Seed = random.Next(),
                 });
                 runs.Add(new Run(video.Id, video.FinishesAt));
@@ -175,10 +175,10 @@ public static class BudgetLatency
         }
         var workload = string.Create(CultureInfo.InvariantCulture,
             $"{lanes} lanes, each always one video in flight: {string.Join(" or ", kinds.Select(k => $"{k.Model}/{k.Seconds}s ~{k.NominalSeconds:0} s total ±20 %"))} " +
-            $"(50/50, uneven progress curve, queued {queuedMin:0}–{queuedMax:0} s), next video 2–5 s after the previous ends; seed {Seed}; " +
+            $"(50/50, progress drifting ±3 points around the time elapsed then 99 for the last 2–8 %, queued {queuedMin:0}–{queuedMax:0} s), next video 2–5 s after the previous ends; seed {Seed}; " +
             $"{runFor.TotalSeconds:0} s of arrivals, delays measured for the {measured.Count} videos ending between {warmUp.TotalSeconds:0} s and {runFor.TotalSeconds:0} s " +
             $"(cold start included: no learned durations at t=0), {grace.TotalSeconds:0} s grace; each poller its own key at {budget} rpm; " +
-            $"bridges: Polling:Interval 5 s, MaxInterval 60 s; delay = webhook received (bridge) or terminal answer received (round-robin) − terminal time at the simulator.");
+            $"bridges: Polling:Interval 2 s, MaxInterval 60 s; delay = webhook received (bridge) or terminal answer received (round-robin) − terminal time at the simulator.");
         return new ScenarioResult(4, "notification latency under the Poe budget", workload, (DateTimeOffset.UtcNow - started).TotalSeconds, figures, absolute);
     }
 
