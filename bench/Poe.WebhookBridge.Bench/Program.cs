@@ -15,6 +15,7 @@ var scenarios = new (int Number, Func<BenchContext, Task<ScenarioResult>> Run)[]
     (3, AmpleLatency.RunAsync),
     (1, Registration.RunAsync),
     (5, Delivery.RunAsync),
+    (2, PollEngine.RunAsync),
 };
 
 var repo = FindRepo();
