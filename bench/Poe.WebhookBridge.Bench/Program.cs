@@ -16,6 +16,8 @@ var scenarios = new (int Number, Func<BenchContext, Task<ScenarioResult>> Run)[]
     (1, Registration.RunAsync),
     (5, Delivery.RunAsync),
     (2, PollEngine.RunAsync),
+    (6, Footprint.RunAsync),
+    (7, SharedBudget.RunAsync),
 };
 
 var repo = FindRepo();
