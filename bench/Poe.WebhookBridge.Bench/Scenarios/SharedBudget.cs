@@ -21,7 +21,7 @@ public static class SharedBudget
         var interval = TimeSpan.FromSeconds(quick ? 5 : 10);
         // Three times the budget: each video wants 60 / interval polls a minute.
         var videos = (int)(3 * budget * interval.TotalSeconds / 60);
-        var warmUp = TimeSpan.FromSeconds(2);
+        var warmUp = TimeSpan.FromSeconds(quick ? 5 : 2);
         var window = TimeSpan.FromSeconds(quick ? 15 : 60);
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await SimulatorHost.StartAsync(budget);
