@@ -67,7 +67,7 @@ public static class Seed
     }
 
     /// <summary>The id the bridge stores for a Poe key (as its PoeKeyRing derives it: never the key itself).</summary>
-    public static string KeyId(string poeKey) => "pk_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(poeKey)))[..16];
+    private static string KeyId(string poeKey) => "pk_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(poeKey)))[..16];
 
     private static string[] KeyIds(IReadOnlyList<(string Name, string PoeKey)> clients) => [.. clients.Select(c => KeyId(c.PoeKey))];
 
