@@ -15,6 +15,9 @@ var scenarios = new (int Number, Func<BenchContext, Task<ScenarioResult>> Run)[]
     (3, AmpleLatency.RunAsync),
     (1, Registration.RunAsync),
     (5, Delivery.RunAsync),
+    (2, PollEngine.RunAsync),
+    (6, Footprint.RunAsync),
+    (7, SharedBudget.RunAsync),
 };
 
 var repo = FindRepo();

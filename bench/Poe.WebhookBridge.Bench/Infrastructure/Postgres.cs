@@ -12,6 +12,31 @@ public sealed class Postgres(string repo, int port)
     {
         var output = await Shell.RunAsync("bash", ["scripts/postgres.sh", "start", port.ToString()], repo);
         AdminConnectionString = output.Trim().Split('\n')[^1] + ";Pooling=false";
+        // Statements per poll (scenario 2) are counted by pg_stat_statements, which must be preloaded: once per cluster.
+        if (!(await ScalarAsync<string>("SHOW shared_preload_libraries")).Contains("pg_stat_statements", StringComparison.Ordinal))
+        {
+            await ExecuteAsync("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+            await Shell.RunAsync("bash", ["scripts/postgres.sh", "restart", port.ToString()], repo);
+        }
+
+        await ExecuteAsync("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    }
+
+    /// <summary>Statements executed (pg_stat_statements calls) and transactions committed in a database so far.</summary>
+    public async Task<(long Statements, long Transactions)> CountersAsync(string connectionString)
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT (SELECT coalesce(sum(s.calls), 0)::bigint FROM pg_stat_statements s WHERE s.dbid = d.oid),
+                   (SELECT xact_commit FROM pg_stat_database WHERE datid = d.oid)
+            FROM pg_database d WHERE d.datname = $1
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     public Task StopAsync() => Shell.RunAsync("bash", ["scripts/postgres.sh", "stop", port.ToString()], repo);
@@ -25,6 +50,14 @@ public sealed class Postgres(string repo, int port)
     }
 
     public Task DropDatabaseAsync(string name) => ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
 
     private async Task ExecuteAsync(string sql)
     {

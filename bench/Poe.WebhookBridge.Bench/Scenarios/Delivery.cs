@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Npgsql;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Bench.Infrastructure;
 using Poe.WebhookBridge.Bench.Reporting;
@@ -35,18 +34,18 @@ public static class Delivery
             context.StartBridgeAsync("s5", db, simulator.Url, "poe-key-s5", Settings("00:05:00")),
             context.StartBridgeAsync("s5-healthy", healthyDb, simulator.Url, "poe-key-s5-healthy", Settings("00:00:10")),
             context.StartBridgeAsync("s5-mixed", mixedDb, simulator.Url, "poe-key-s5-mixed", Settings("00:00:10")));
-        await using (var bridge = bridges[0])
+        await using (bridges[0])
         {
-            await ThroughputAsync(bridge, db, simulator, receiver, n, figures, absolute);
+            await ThroughputAsync(db, receiver, n, figures, absolute);
         }
 
         await using var healthy = bridges[1];
         await using var mixed = bridges[2];
         await IsolationAsync(healthy, mixed, simulator, receiver, m, context.Quick, figures, absolute);
         var workload = string.Create(CultureInfo.InvariantCulture,
-            $"(a) {n} watches on videos already completed, callbacks spread over {Hosts} consumer hosts (127.0.0.1–{Hosts}); the receiver holds webhooks until every watch has its event, " +
-            $"then deliveries/s = {n} / (last received − opening). Baseline: {n} POSTs of a 1 KB webhook-like body by {Hosts * 16} concurrent tasks (the bridge's per-host cap × hosts) with one HttpClient. " +
-            $"(b) {m} videos ending uniformly {(context.Quick ? "4–10" : "5–25")} s after registration, interval 1 s, watched by two bridges at once: one with all consumers healthy, one whose consumer 127.0.0.{Hosts} " +
+            $"(a) {n} watches on videos already completed, each with its pending video.completed event, written straight into the bridge's tables (the rows a poll that saw the end writes), " +
+            $"callbacks spread over {Hosts} consumer hosts (127.0.0.1–{Hosts}); the receiver holds webhooks for 2 s after the events are committed, then deliveries/s = {n} / (last received − opening). Baseline: {n} POSTs of a 1 KB webhook-like body by {Hosts * 16} concurrent tasks (the bridge's per-host cap × hosts) with one HttpClient. " +
+            $"(b) {m} videos ending uniformly {(context.Quick ? "4–10" : "5–20")} s after registration, interval 1 s, watched by two bridges at once: one with all consumers healthy, one whose consumer 127.0.0.{Hosts} " +
             $"(10 % of watches) never answers (Webhooks:Timeout 10 s); p99 of terminal → webhook over the other 90 % in both.");
         return new ScenarioResult(5, "delivery", workload, (DateTimeOffset.UtcNow - started).TotalSeconds, figures, absolute);
     }
@@ -58,32 +57,13 @@ public static class Delivery
         ["Webhooks__Timeout"] = timeout,
     };
 
-    private static async Task ThroughputAsync(BridgeProcess bridge, string db, SimulatorHost simulator, Receiver receiver, int n, List<Figure> figures, Dictionary<string, double> absolute)
+    private static async Task ThroughputAsync(string db, Receiver receiver, int n, List<Figure> figures, Dictionary<string, double> absolute)
     {
-        using var api = new BridgeApi(bridge.Url);
-        BenchContext.Say($"scenario 5a: {n} ready events");
+        BenchContext.Say($"scenario 5a: {n} ready events, seeded");
         receiver.CloseGate();
-        for (var i = 0; i < n; i++)
-        {
-            simulator.Videos.Create(new VideoSpec { Id = $"video_s5_{i}", QueuedTime = TimeSpan.Zero, RunningTime = TimeSpan.Zero });
-        }
-
-        await ForAllAsync(n, 32, i => api.RegisterAsync($"video_s5_{i}", receiver.Callback("s5", 1 + (i % Hosts))));
-        BenchContext.Say($"scenario 5a: {n} watches registered; waiting for their events");
-        await using (var data = NpgsqlDataSource.Create(db))
-        {
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            while (await CountAsync(data, "SELECT count(*) FROM bridge.webhook_events") < n)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException("events were not all created within 3 minutes");
-                }
-
-                await Task.Delay(200);
-            }
-        }
-
+        await Seed.ReadyEventsAsync(db, n, "video_s5_", i => receiver.Callback("s5", 1 + (i % Hosts)), "bench", "poe-key-s5");
+        // Long enough for the delivery loop to have found the events and filled every host's cap against the closed gate.
+        await Task.Delay(TimeSpan.FromSeconds(2));
         BenchContext.Say("scenario 5a: every event is ready; opening the receiver");
         var opened = DateTimeOffset.UtcNow;
         receiver.OpenGate();
@@ -100,7 +80,7 @@ public static class Delivery
         var body = Encoding.UTF8.GetBytes("{\"id\":\"evt_0\",\"object\":\"event\",\"type\":\"video.completed\",\"created_at\":1764440000,\"data\":{\"id\":\"VIDEO\",\"object\":\"video\",\"status\":\"completed\",\"progress\":100,\"model\":\"sora-2\",\"seconds\":\"8\",\"size\":\"1280x720\"" + new string(' ', 700) + "},\"watch\":{\"id\":\"watch_0\",\"metadata\":{}}}");
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 });
         var clock = Stopwatch.StartNew();
-        await ForAllAsync(n, Hosts * 16, async i =>
+        await Load.ForAllAsync(n, Hosts * 16, async i =>
         {
             using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body).Replace("VIDEO", $"video_s5_{i}", StringComparison.Ordinal)));
             content.Headers.ContentType = new("application/json");
@@ -125,9 +105,9 @@ public static class Delivery
         {
             Id = $"video_s5b_{i}",
             QueuedTime = TimeSpan.FromSeconds(1),
-            RunningTime = TimeSpan.FromSeconds(quick ? 3 + (6 * random.NextDouble()) : 4 + (20 * random.NextDouble())),
+            RunningTime = TimeSpan.FromSeconds(quick ? 3 + (6 * random.NextDouble()) : 4 + (15 * random.NextDouble())),
         })).ToList();
-        await ForAllAsync(m, 32, async i =>
+        await Load.ForAllAsync(m, 32, async i =>
         {
             var host = 1 + (i % Hosts);
             await Task.WhenAll(
@@ -151,24 +131,5 @@ public static class Delivery
         absolute["healthy_only_p99_s"] = hp99;
         absolute["with_hanging_p99_s"] = xp99;
         absolute["with_hanging_missing"] = watched.Count - x.Count;
-    }
-
-    private static async Task<long> CountAsync(NpgsqlDataSource data, string sql)
-    {
-        await using var command = data.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task ForAllAsync(int count, int concurrency, Func<int, Task> action)
-    {
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                await action(i);
-            }
-        }));
     }
 }

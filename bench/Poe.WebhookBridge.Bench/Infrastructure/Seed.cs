@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+
+namespace Poe.WebhookBridge.Bench.Infrastructure;
+
+/// <summary>
+/// Writes straight into a running bridge's tables the rows its API (or its poll write-back) would have written, in one
+/// statement per table: registering through the API runs at ~150/s here, which would make seeding the scenario.
+/// </summary>
+public static class Seed
+{
+    /// <summary>
+    /// <paramref name="count"/> active watches with their poll rows (what POST /v1/watches writes), video ids
+    /// <c>{prefix}{i}</c>; watch i belongs to client i mod the clients given, polled with that client's Poe key, and is
+    /// first due at a uniformly random point of the next <paramref name="firstDueWithin"/>.
+    /// </summary>
+    public static async Task ActiveWatchesAsync(string connectionString, int count, string prefix, Uri callback,
+        IReadOnlyList<(string Name, string PoeKey)> clients, TimeSpan firstDueWithin)
+    {
+        await using var data = NpgsqlDataSource.Create(connectionString);
+        await using var batch = data.CreateBatch();
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO bridge.watches (id, client_name, video_id, callback_url, poe_key_id, events, metadata, status, poll_count, created_at)
+            SELECT 'watch_' || substr(md5($1 || g), 1, 24), ($3::text[])[g % cardinality($3) + 1], $1 || g, $2,
+                   ($4::text[])[g % cardinality($4) + 1], '{video.completed,video.failed,watch.failed}', '{}', 'active', 0, now()
+            FROM generate_series(0, $5 - 1) AS g
+            """, prefix, callback.ToString(), clients.Select(c => c.Name).ToArray(), KeyIds(clients), count));
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO bridge.video_polls (poe_key_id, video_id, next_poll_at, failure_count, created_at)
+            SELECT ($2::text[])[g % cardinality($2) + 1], $1 || g, now() + random() * $3, 0, now()
+            FROM generate_series(0, $4 - 1) AS g
+            """, prefix, KeyIds(clients), firstDueWithin, count));
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> watches whose videos <c>{prefix}{i}</c> have completed, each with its pending
+    /// <c>video.completed</c> event due now (what a poll that saw the end writes, in one transaction); watch i calls back
+    /// <paramref name="callback"/>(i).
+    /// </summary>
+    public static async Task ReadyEventsAsync(string connectionString, int count, string prefix, Func<int, Uri> callback, string client, string poeKey)
+    {
+        var callbacks = Enumerable.Range(0, count).Select(i => callback(i)).ToArray();
+        await using var data = NpgsqlDataSource.Create(connectionString);
+        await using var batch = data.CreateBatch();
+        // The video object as the simulator answers it for a finished video, padded to a realistic size.
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO bridge.watches (id, client_name, video_id, callback_url, poe_key_id, events, metadata, status, video, poll_count,
+                                        last_polled_at, created_at, ended_at)
+            SELECT 'watch_' || substr(md5($1 || g), 1, 24), $3, $1 || g, ($2::text[])[g + 1], $4,
+                   '{video.completed,video.failed,watch.failed}', '{}', 'completed',
+                   jsonb_build_object('id', $1 || g, 'object', 'video', 'status', 'completed', 'progress', 100, 'model', 'sora-2',
+                                      'seconds', '8', 'size', '1280x720', 'created_at', extract(epoch FROM now())::bigint - 90), 1, now(), now(), now()
+            FROM generate_series(0, $5 - 1) AS g
+            """, prefix, callbacks.Select(c => c.ToString()).ToArray(), client, KeyId(poeKey), count));
+        batch.BatchCommands.Add(Command("""
+            INSERT INTO bridge.webhook_events (id, watch_id, client_name, type, payload, callback_url, callback_host, created_at, status, attempt_count, next_attempt_at)
+            SELECT 'evt_' || substr(md5($1 || g), 1, 24), w.id, w.client_name, 'video.completed',
+                   jsonb_build_object('id', 'evt_' || substr(md5($1 || g), 1, 24), 'object', 'event', 'type', 'video.completed',
+                                      'created_at', extract(epoch FROM now())::bigint, 'data', w.video,
+                                      'watch', jsonb_build_object('id', w.id, 'metadata', w.metadata))::text,
+                   w.callback_url, ($2::text[])[g + 1], now(), 'pending', 0, now()
+            FROM generate_series(0, $3 - 1) AS g JOIN bridge.watches w ON w.id = 'watch_' || substr(md5($1 || g), 1, 24)
+            """, prefix, callbacks.Select(c => c.Host).ToArray(), count));
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The id the bridge stores for a Poe key (as its PoeKeyRing derives it: never the key itself).</summary>
+    private static string KeyId(string poeKey) => "pk_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(poeKey)))[..16];
+
+    private static string[] KeyIds(IReadOnlyList<(string Name, string PoeKey)> clients) => [.. clients.Select(c => KeyId(c.PoeKey))];
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Npgsql;
+using Poe.WebhookBridge.Bench.Infrastructure;
+
+namespace Poe.WebhookBridge.Bench.Scenarios;
+
+/// <summary>
+/// Scenario 2's second baseline, the design a Hangfire user writes first: one background job per poll, on Hangfire's
+/// PostgreSQL storage; the job GETs the video and UPDATEs its row. Producers enqueue jobs while a server in this process
+/// runs them; polls/s are counted at the simulator.
+/// </summary>
+public sealed class HangfirePerPoll(HttpClient http, NpgsqlDataSource data)
+{
+    public const int Workers = 20;
+    public const int Producers = 8;
+
+    public static async Task<(double PollsPerSecond, double StatementsPerPoll)> MeasureAsync(BenchContext context, SimulatorHost simulator, string poeKey, IReadOnlyList<string> videos, TimeSpan window)
+    {
+        var db = await context.Postgres.CreateDatabaseAsync("bench_s2_hangfire");
+        await using var data = NpgsqlDataSource.Create(db);
+        await using (var create = data.CreateCommand("CREATE TABLE polls (video_id text PRIMARY KEY, last_status text, poll_count int NOT NULL DEFAULT 0, polled_at timestamptz)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using (var insert = data.CreateCommand("INSERT INTO polls (video_id) SELECT unnest($1::text[])"))
+        {
+            insert.Parameters.Add(new NpgsqlParameter { Value = videos.ToArray() });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var storage = new PostgreSqlStorage(new Connections(data), new PostgreSqlStorageOptions
+        {
+            EnableLongPolling = true,
+            QueuePollInterval = TimeSpan.FromMilliseconds(200),
+        });
+        var client = new BackgroundJobClient(storage);
+        using var http = new HttpClient { BaseAddress = simulator.Url, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", poeKey);
+        var from = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2);
+        (long Statements, long Transactions) before, after;
+        using (var stop = new CancellationTokenSource())
+        using (new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = Workers, Activator = new Only(new HangfirePerPoll(http, data)) }, storage))
+        {
+            // Each poll is an enqueue (what the scheduler of this design does when a video is due) and a job run, on the same storage.
+            // Enqueue blocks: on threads of their own, so the simulator and the jobs' continuations keep the thread pool.
+            var producers = Task.WhenAll(Enumerable.Range(0, Producers).Select(p => Task.Factory.StartNew(() =>
+            {
+                for (var i = p; !stop.IsCancellationRequested; i += Producers)
+                {
+                    var videoId = videos[i % videos.Count];
+                    client.Enqueue<HangfirePerPoll>(job => job.PollAsync(videoId));
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+            await Task.Delay(from - DateTimeOffset.UtcNow);
+            before = await context.Postgres.CountersAsync(db);
+            await Task.Delay(window);
+            after = await context.Postgres.CountersAsync(db);
+            await stop.CancelAsync();
+            await producers;
+        }
+
+        var keyId = SimulatorHost.KeyId(poeKey);
+        var polled = simulator.Requests.Since(from.ToUnixTimeMilliseconds()).Count(e => e.KeyId == keyId && e.AtMs < (from + window).ToUnixTimeMilliseconds());
+        return (polled / window.TotalSeconds, (after.Statements - before.Statements) / (double)polled);
+    }
+
+    public async Task PollAsync(string videoId)
+    {
+        using var response = await http.GetAsync(new Uri("/v1/videos/" + videoId, UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+        using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
+        await using var update = data.CreateCommand("UPDATE polls SET last_status = $1, poll_count = poll_count + 1, polled_at = now() WHERE video_id = $2");
+        update.Parameters.Add(new NpgsqlParameter { Value = body.RootElement.GetProperty("status").GetString() });
+        update.Parameters.Add(new NpgsqlParameter { Value = videoId });
+        await update.ExecuteNonQueryAsync();
+    }
+
+    private sealed class Connections(NpgsqlDataSource data) : IConnectionFactory
+    {
+        public NpgsqlConnection GetOrCreateConnection() => data.CreateConnection();
+    }
+
+    private sealed class Only(HangfirePerPoll job) : JobActivator
+    {
+        public override object ActivateJob(Type jobType) => job;
+    }
+}
