@@ -35,12 +35,9 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
             return [];
         }
 
-        var claimed = new List<ClaimedPoll>();
-        foreach (var byKey in due.Where(d => d.HasWatchers).GroupBy(d => d.Poll.PoeKeyId))
-        {
-            var granted = await GrantAsync(connection, transaction, byKey.Key, byKey.Count(), now, lease, cancellationToken);
-            claimed.AddRange(byKey.Take(granted).Select(d => d.Poll with { Lease = lease }));
-        }
+        var byKey = due.Where(d => d.HasWatchers).GroupBy(d => d.Poll.PoeKeyId, StringComparer.Ordinal).ToList();
+        var granted = await GrantAsync(connection, transaction, byKey.ToDictionary(k => k.Key, k => k.Count(), StringComparer.Ordinal), now, lease, cancellationToken);
+        var claimed = byKey.SelectMany(k => k.Take(granted.GetValueOrDefault(k.Key)).Select(d => d.Poll with { Lease = lease })).ToList();
 
         await LeaseAsync(connection, transaction, claimed, lease, cancellationToken);
         await DeleteAsync(connection, transaction, [.. due.Where(d => !d.HasWatchers).Select(d => d.Poll)], cancellationToken);
@@ -85,75 +82,91 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     }
 
     /// <summary>
-    /// How many requests the key may send now: as many as its even pace admits and it has free rate slots. The key's
-    /// row lock makes concurrent claims of one key (on any instance) take turns. A key that cannot send all it wants
-    /// is held until it can send again, so its videos leave the claim scan and other keys' videos are not starved.
-    /// A key Poe rejects (401) is re-probed with one request, and held while that probe is out, however many of its
-    /// videos are waiting: the probe's answer either holds it another minute or clears it.
+    /// How many requests each key may send now: as many as its even pace admits and it has free rate slots. The keys'
+    /// row locks (taken in id order) make concurrent claims of one key (on any instance) take turns. A key that cannot
+    /// send all it wants is held until it can send again, so its videos leave the claim scan and other keys' videos
+    /// are not starved. A key Poe rejects (401) is re-probed with one request, and held while that probe is out,
+    /// however many of its videos are waiting: the probe's answer either holds it another minute or clears it.
+    /// Every step serves all the claim's keys in one statement, so a claim costs the same few round trips for one
+    /// key or two hundred.
     /// </summary>
-    private async Task<int> GrantAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, int wanted, DateTimeOffset now, DateTimeOffset lease, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, int>> GrantAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<string, int> wanted, DateTimeOffset now, DateTimeOffset lease, CancellationToken cancellationToken)
     {
         var budget = poe.Value.RequestsPerMinute;
-        await using var read = new NpgsqlCommand("SELECT paced_until, unauthorized_since IS NOT NULL FROM bridge.poe_keys WHERE id = @key FOR UPDATE", connection, transaction);
-        read.Parameters.AddWithValue("key", keyId);
-        DateTimeOffset pacedUntil;
-        bool rejected;
-        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        var keys = new List<KeyGrant>();
+        await using (var read = new NpgsqlCommand(
+            "SELECT id, paced_until, unauthorized_since IS NOT NULL FROM bridge.poe_keys WHERE id = ANY(@keys) ORDER BY id FOR UPDATE", connection, transaction))
         {
-            if (!await reader.ReadAsync(cancellationToken))
+            read.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = wanted.Keys.ToArray() });
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                return 0;
+                var (id, pacedUntil, rejected) = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetBoolean(2));
+                var asked = rejected ? Math.Min(wanted[id], 1) : wanted[id];
+                keys.Add(new KeyGrant(id, pacedUntil, rejected, asked, RatePacer.Admit(pacedUntil, now, asked, budget)));
             }
-
-            (pacedUntil, rejected) = (reader.GetFieldValue<DateTimeOffset>(0), reader.GetBoolean(1));
         }
 
-        if (rejected)
-        {
-            wanted = Math.Min(wanted, 1);
-        }
-
-        var admitted = RatePacer.Admit(pacedUntil, now, wanted, budget);
-        var granted = admitted == 0 ? 0 : await TakeSlotsAsync(connection, transaction, keyId, admitted, now, cancellationToken);
-        var paced = RatePacer.After(pacedUntil, now, granted, budget);
+        var granted = await TakeSlotsAsync(connection, transaction, [.. keys.Where(k => k.Admitted > 0)], now, cancellationToken);
         await using var update = new NpgsqlCommand("""
-            UPDATE bridge.poe_keys SET paced_until = @paced,
-                hold_until = GREATEST(CASE WHEN @short THEN GREATEST(hold_until, @next_admission,
-                    CASE WHEN @slots_short THEN (SELECT min(available_at) FROM bridge.rate_slots WHERE poe_key_id = @key AND slot < @budget) END)
-                ELSE hold_until END, @probe_until)
-            WHERE id = @key
+            UPDATE bridge.poe_keys k SET paced_until = u.paced,
+                hold_until = GREATEST(CASE WHEN u.short THEN GREATEST(k.hold_until, u.next_admission,
+                    CASE WHEN u.slots_short THEN (SELECT min(available_at) FROM bridge.rate_slots r WHERE r.poe_key_id = k.id AND r.slot < @budget) END)
+                ELSE k.hold_until END, u.probe_until)
+            FROM unnest(@keys, @paced, @short, @next_admission, @slots_short, @probe_until) AS u(id, paced, short, next_admission, slots_short, probe_until)
+            WHERE k.id = u.id
             """, connection, transaction);
-        update.Parameters.AddWithValue("key", keyId);
-        update.Parameters.AddWithValue("paced", paced);
-        update.Parameters.AddWithValue("short", granted < wanted);
-        update.Parameters.AddWithValue("next_admission", RatePacer.NextAdmission(paced, budget));
-        update.Parameters.AddWithValue("slots_short", granted < admitted);
+        var sent = keys.Select(k => granted.GetValueOrDefault(k.Id)).ToArray();
+        var paced = keys.Select((k, i) => RatePacer.After(k.PacedUntil, now, sent[i], budget)).ToArray();
         update.Parameters.AddWithValue("budget", budget);
-        update.Parameters.AddWithValue("probe_until", rejected && granted > 0 ? lease : now);
+        update.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => k.Id).ToArray() });
+        update.Parameters.Add(new NpgsqlParameter("paced", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = paced });
+        update.Parameters.Add(new NpgsqlParameter("short", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = keys.Select((k, i) => sent[i] < k.Asked).ToArray() });
+        update.Parameters.Add(new NpgsqlParameter("next_admission", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = paced.Select(p => RatePacer.NextAdmission(p, budget)).ToArray() });
+        update.Parameters.Add(new NpgsqlParameter("slots_short", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = keys.Select((k, i) => sent[i] < k.Admitted).ToArray() });
+        update.Parameters.Add(new NpgsqlParameter("probe_until", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = keys.Select((k, i) => k.Rejected && sent[i] > 0 ? lease : now).ToArray() });
         await update.ExecuteNonQueryAsync(cancellationToken);
         return granted;
     }
 
-    private async Task<int> TakeSlotsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, int wanted, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Takes up to each key's admitted number of free rate slots, oldest free first; returns how many each got.</summary>
+    private async Task<Dictionary<string, int>> TakeSlotsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<KeyGrant> keys, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var taken = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (keys.Count == 0)
+        {
+            return taken;
+        }
+
         await using var command = new NpgsqlCommand("""
             WITH free AS (
-                SELECT slot FROM bridge.rate_slots
-                WHERE poe_key_id = @key AND slot < @budget AND available_at <= @now
-                ORDER BY available_at, slot
-                LIMIT @wanted
-                FOR UPDATE SKIP LOCKED)
+                SELECT f.poe_key_id, f.slot
+                FROM unnest(@keys, @wanted) AS w(poe_key_id, wanted)
+                CROSS JOIN LATERAL (
+                    SELECT r.poe_key_id, r.slot FROM bridge.rate_slots r
+                    WHERE r.poe_key_id = w.poe_key_id AND r.slot < @budget AND r.available_at <= @now
+                    ORDER BY r.available_at, r.slot
+                    LIMIT w.wanted
+                    FOR UPDATE SKIP LOCKED) f)
             UPDATE bridge.rate_slots s SET available_at = @reusable
-            FROM free WHERE s.poe_key_id = @key AND s.slot = free.slot
+            FROM free WHERE s.poe_key_id = free.poe_key_id AND s.slot = free.slot
+            RETURNING s.poe_key_id
             """, connection, transaction);
-        command.Parameters.AddWithValue("key", keyId);
+        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => k.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("wanted", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = keys.Select(k => k.Admitted).ToArray() });
         command.Parameters.AddWithValue("budget", poe.Value.RequestsPerMinute);
         command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("wanted", wanted);
         command.Parameters.AddWithValue("reusable", now + TimeSpan.FromMinutes(1) + SlotMargin);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var key = reader.GetString(0);
+            taken[key] = taken.GetValueOrDefault(key) + 1;
+        }
+
+        return taken;
     }
 
     private static async Task LeaseAsync(
@@ -192,4 +205,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         command.Parameters.Add(new NpgsqlParameter("videos", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = orphans.Select(c => c.VideoId).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>A key's state as read under its lock, and what the claim asks of it.</summary>
+    private sealed record KeyGrant(string Id, DateTimeOffset PacedUntil, bool Rejected, int Asked, int Admitted);
 }
