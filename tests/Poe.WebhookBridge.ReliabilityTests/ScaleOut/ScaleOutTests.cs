@@ -10,7 +10,7 @@ namespace Poe.WebhookBridge.ReliabilityTests.ScaleOut;
 public sealed class ScaleOutTests(ITestOutputHelper output)
 {
     private const int Instances = 3;
-    private const int Watches = 300;
+    private static readonly int Watches = Soak.Scale(300);
     // Under the demand of 300 videos, so that polling is held by the budget for more than a minute.
     private const int Budget = 360;
 
@@ -39,7 +39,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             async () => (await cluster.QueryAsync(
                 "SELECT (SELECT count(*) FROM bridge.watches WHERE status = 'active') + (SELECT count(*) FROM bridge.webhook_events WHERE status <> 'delivered')",
                 r => r.GetInt64(0)))[0] == 0,
-            TimeSpan.FromSeconds(150),
+            TimeSpan.FromSeconds(Soak.Scale(150)),
             cluster.DescribeAsync);
 
         var shares = new List<(double Polls, double Attempts)>();
