@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.ReliabilityTests.Support;
@@ -65,9 +63,9 @@ public sealed class ConsumerFaultTests(ITestOutputHelper output)
             {
                 var video = $"video_{consumer.Name}_{i:000}";
                 // The 410 consumer's videos run long and it opts in to progress: its first webhook must end the watch while Poe still runs it.
-                var running = consumer.StatusCode == 410 ? TimeSpan.FromMinutes(5) : TimeSpan.FromMilliseconds(_random.Next(200, 1500));
+                var running = consumer.IsGone ? TimeSpan.FromMinutes(5) : TimeSpan.FromMilliseconds(_random.Next(200, 1500));
                 cluster.Poe.Create(video, TimeSpan.Zero, running, VideoOutcome.Completed);
-                var answer = await Registrations.TryRegisterAsync(api, video, consumer.Url, consumer.StatusCode == 410 ? WithProgress : null);
+                var answer = await Registrations.TryRegisterAsync(api, video, consumer.Url, consumer.IsGone ? WithProgress : null);
                 Assert.Equal(HttpStatusCode.Created, answer?.Status);
                 watches.Add((consumer, answer!.Value.WatchId!));
             }
@@ -87,7 +85,7 @@ public sealed class ConsumerFaultTests(ITestOutputHelper output)
         var wrong = new List<string>();
         foreach (var (consumer, watchId) in watches)
         {
-            wrong.AddRange(await CheckAsync(api, consumer, watchId, schedule.Count + 1));
+            wrong.AddRange(await consumer.DeparturesAsync(api, watchId, schedule.Count + 1));
         }
 
         var gaps = await RetryGapsAsync(cluster, schedule);
@@ -138,49 +136,6 @@ public sealed class ConsumerFaultTests(ITestOutputHelper output)
             .GroupBy(r => r.WebhookId).Select(g => (g.Min(r => r.At) - stored[g.Key]).TotalMilliseconds)];
     }
 
-    /// <summary>What the consumer's owner sees through the API, against SPEC §4; one line per departure.</summary>
-    private static async Task<IEnumerable<string>> CheckAsync(HttpClient api, FaultyConsumer consumer, string watchId, int attemptsUntilDead)
-    {
-        var watch = await api.GetFromJsonAsync<JsonElement>(new Uri($"/v1/watches/{watchId}", UriKind.Relative));
-        var events = (await api.GetFromJsonAsync<JsonElement>(new Uri($"/v1/watches/{watchId}/events", UriKind.Relative))).GetProperty("data").EnumerateArray().ToList();
-        var status = watch.GetProperty("status").GetString();
-        var wrong = new List<string>();
-        if (status != (consumer.StatusCode == 410 ? "cancelled" : "completed"))
-        {
-            wrong.Add($"{consumer.Name} {watchId}: watch {status}");
-        }
-
-        var attempts = events.SelectMany(e => e.GetProperty("delivery").GetProperty("attempts").EnumerateArray()).ToList();
-        var expectedAttempts = consumer.StatusCode == 410 ? 1 : attemptsUntilDead;
-        foreach (var e in events)
-        {
-            var delivery = e.GetProperty("delivery");
-            var count = delivery.GetProperty("attempts").GetArrayLength();
-            // A 410 stops retrying: its event, and any other of the watch still pending, ends with no further attempt.
-            if (delivery.GetProperty("status").GetString() != "failed" || count > expectedAttempts || (consumer.StatusCode != 410 && count != expectedAttempts))
-            {
-                wrong.Add($"{consumer.Name} {watchId}: {e.GetProperty("type")} {delivery.GetProperty("status")} after {count} attempts");
-            }
-        }
-
-        if (events.Count == 0 || attempts.Count == 0)
-        {
-            wrong.Add($"{consumer.Name} {watchId}: {events.Count} events, {attempts.Count} attempts");
-        }
-
-        foreach (var attempt in attempts)
-        {
-            int? code = attempt.GetProperty("status_code").ValueKind == JsonValueKind.Number ? attempt.GetProperty("status_code").GetInt32() : null;
-            var error = attempt.GetProperty("error").GetString() ?? "";
-            if (code != consumer.StatusCode || !error.Contains(consumer.Error, StringComparison.OrdinalIgnoreCase))
-            {
-                wrong.Add($"{consumer.Name} {watchId}: attempt answered {code?.ToString(CultureInfo.InvariantCulture) ?? "nothing"} ({error})");
-            }
-        }
-
-        return wrong;
-    }
-
     /// <summary>
     /// Each retry's delay after the end of the failed attempt, as a multiple of its schedule entry (from the database:
     /// the API gives whole seconds).
@@ -210,7 +165,4 @@ public sealed class ConsumerFaultTests(ITestOutputHelper output)
         var sorted = values.Order().ToList();
         return sorted[Math.Clamp((int)Math.Ceiling(percent / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
     }
-
-    /// <summary>A consumer that fails one way; every attempt to it is expected to record this status code (null: no answer) and error.</summary>
-    private sealed record FaultyConsumer(string Name, string Url, int? StatusCode, string Error);
 }
