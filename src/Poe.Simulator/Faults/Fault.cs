@@ -10,6 +10,7 @@ public enum FaultKind
     Delay,
     Reset,
     NotFound,
+    SlowDrip,
 }
 
 /// <summary>One scripted misbehaviour, consumed by one poll of its video.</summary>
@@ -21,7 +22,10 @@ public sealed record Fault(FaultKind Kind)
     /// <summary>For <see cref="FaultKind.RateLimit"/>: the raw Retry-After value, or null to send none.</summary>
     public string? RetryAfter { get; init; }
 
-    /// <summary>For <see cref="FaultKind.Delay"/>: how long to wait before answering normally.</summary>
+    /// <summary>
+    /// For <see cref="FaultKind.Delay"/>: how long to wait before answering normally; for <see cref="FaultKind.SlowDrip"/>:
+    /// how long the video's body takes to trickle out after the headers.
+    /// </summary>
     public TimeSpan Duration { get; init; }
 
     public static Fault HttpStatus(int statusCode) => new(FaultKind.Status) { StatusCode = statusCode };
@@ -32,4 +36,5 @@ public sealed record Fault(FaultKind Kind)
     public static Fault Delay(TimeSpan duration) => new(FaultKind.Delay) { Duration = duration };
     public static Fault Reset() => new(FaultKind.Reset);
     public static Fault NotFound() => new(FaultKind.NotFound);
+    public static Fault SlowDrip(TimeSpan duration) => new(FaultKind.SlowDrip) { Duration = duration };
 }

@@ -16,6 +16,7 @@ public sealed record FaultRequest(string? Kind, int? Status, string? RetryAfter,
             "unknown_status" => Fault.UnknownStatus(),
             "rate_limit" => Fault.RateLimit(RetryAfter),
             "delay" when Ms >= 0 && TimeSpan.FromMilliseconds(Ms.Value) <= MaxDelay => Fault.Delay(TimeSpan.FromMilliseconds(Ms.Value)),
+            "slow_drip" when Ms >= 0 && TimeSpan.FromMilliseconds(Ms.Value) <= MaxDelay => Fault.SlowDrip(TimeSpan.FromMilliseconds(Ms.Value)),
             "reset" => Fault.Reset(),
             "not_found" => Fault.NotFound(),
             _ => null!,
@@ -26,8 +27,8 @@ public sealed record FaultRequest(string? Kind, int? Status, string? RetryAfter,
         error = Kind switch
         {
             "status" => "A status fault needs \"status\" between 400 and 599.",
-            "delay" => "A delay fault needs \"ms\" between 0 and 600000.",
-            _ => $"Unknown fault kind '{Kind}'. Use status, garbage, truncated, unknown_status, rate_limit, delay, reset or not_found.",
+            "delay" or "slow_drip" => $"A {Kind} fault needs \"ms\" between 0 and 600000.",
+            _ => $"Unknown fault kind '{Kind}'. Use status, garbage, truncated, unknown_status, rate_limit, delay, slow_drip, reset or not_found.",
         };
         return false;
     }

@@ -88,6 +88,20 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task A_rate_limit_fault_without_retry_after_resets_in_a_second_however_old_the_window_is()
+    {
+        await using var sim = await StartWithFaults(new { kind = "status", status = 500 }, new { kind = "rate_limit" });
+        using var early = await sim.PollAsync("v1");
+        sim.Time.Advance(TimeSpan.FromSeconds(5));
+
+        using var limited = await sim.PollAsync("v1");
+
+        // The window's oldest request leaves in 55 s; a scripted 429 is not about that request.
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("1s", limited.Headers.GetValues(RateLimitHeaders.Reset).Single());
+    }
+
+    [Fact]
     public async Task A_delay_fault_answers_normally_only_after_the_delay_has_passed()
     {
         await using var sim = await StartWithFaults(new { kind = "delay", ms = 2000 });
@@ -106,6 +120,28 @@ public sealed class FaultTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.InRange(advanced, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task A_slow_drip_fault_sends_the_headers_at_once_and_the_whole_video_only_over_its_duration()
+    {
+        await using var sim = await StartWithFaults(new { kind = "slow_drip", ms = 2000 });
+
+        using var response = await sim.Client.GetAsync(new Uri("/v1/videos/v1", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        var body = response.Content.ReadAsStringAsync();
+        var advanced = TimeSpan.Zero;
+        while (!body.IsCompleted && advanced < TimeSpan.FromSeconds(10))
+        {
+            await Task.WhenAny(body, Task.Delay(50));
+            if (body.IsCompleted)
+                break;
+            sim.Time.Advance(TimeSpan.FromMilliseconds(100));
+            advanced += TimeSpan.FromMilliseconds(100);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("v1", JsonDocument.Parse(await body).RootElement.GetProperty("id").GetString());
+        Assert.InRange(advanced, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(3));
     }
 
     [Fact]

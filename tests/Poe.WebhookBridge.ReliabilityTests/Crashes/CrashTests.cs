@@ -10,8 +10,9 @@ namespace Poe.WebhookBridge.ReliabilityTests.Crashes;
 [Collection(ProcessTests.Name)]
 public sealed class CrashTests(ITestOutputHelper output)
 {
-    private const int Rounds = 3;
     private const int WatchesPerRound = 100;
+
+    private static readonly int Rounds = Soak.Scale(3);
 
     [Fact]
     public async Task Bridges_killed_during_registration_polling_and_delivery_lose_no_watch_and_no_webhook()
@@ -47,7 +48,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             await cluster.RestartAsync(0);
         }
 
-        await WaitUntilSettledAsync(cluster, outcomes.Count, TimeSpan.FromSeconds(90));
+        await WaitUntilSettledAsync(cluster, outcomes.Count, TimeSpan.FromSeconds(Soak.Scale(90)));
 
         var watches = await cluster.QueryAsync("SELECT id, video_id, status FROM bridge.watches", r => (Id: r.GetString(0), Video: r.GetString(1), Status: r.GetString(2)));
         var events = await cluster.QueryAsync("SELECT id, watch_id, type, status FROM bridge.webhook_events", r => (Id: r.GetString(0), Watch: r.GetString(1), Type: r.GetString(2), Status: r.GetString(3)));

@@ -10,7 +10,7 @@ namespace Poe.WebhookBridge.ReliabilityTests.ScaleOut;
 public sealed class ScaleOutTests(ITestOutputHelper output)
 {
     private const int Instances = 3;
-    private const int Watches = 300;
+    private static readonly int Watches = Soak.Scale(300);
     // Under the demand of 300 videos, so that polling is held by the budget for more than a minute.
     private const int Budget = 360;
 
@@ -39,7 +39,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             async () => (await cluster.QueryAsync(
                 "SELECT (SELECT count(*) FROM bridge.watches WHERE status = 'active') + (SELECT count(*) FROM bridge.webhook_events WHERE status <> 'delivered')",
                 r => r.GetInt64(0)))[0] == 0,
-            TimeSpan.FromSeconds(150),
+            TimeSpan.FromSeconds(Soak.Scale(150)),
             cluster.DescribeAsync);
 
         var shares = new List<(double Polls, double Attempts)>();
@@ -60,8 +60,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         var closest = polls.GroupBy(p => p.VideoId)
             .SelectMany(g => g.OrderBy(p => p.AtMs).Zip(g.OrderBy(p => p.AtMs).Skip(1), (a, b) => b.AtMs - a.AtMs))
             .DefaultIfEmpty(long.MaxValue).Min();
-        var busiestMinute = BusiestWindow(polls.Select(p => p.AtMs).ToList(), 60_000);
-        var busiestTenSeconds = BusiestWindow(polls.Select(p => p.AtMs).ToList(), 10_000);
+        var busiestMinute = RateWindow.Busiest(polls.Select(p => p.AtMs), 60_000);
+        var busiestTenSeconds = RateWindow.Busiest(polls.Select(p => p.AtMs), 10_000);
         var span = polls.Count == 0 ? 0 : (polls.Max(p => p.AtMs) - polls.Min(p => p.AtMs)) / 1000.0;
         var totalPolls = shares.Sum(s => s.Polls);
         var totalAttempts = shares.Sum(s => s.Attempts);
@@ -77,23 +77,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         Assert.True(closest >= 500, $"Two polls of one video {closest} ms apart: polled concurrently (interval 1 s).");
         Assert.DoesNotContain(polls, p => p.Status == 429);
         Assert.All(shares, s => Assert.True(s.Polls + s.Attempts > 0, "An instance did no work at all."));
-    }
-
-    private static int BusiestWindow(List<long> times, long windowMs)
-    {
-        times.Sort();
-        var busiest = 0;
-        for (int start = 0, end = 0; end < times.Count; end++)
-        {
-            while (times[end] - times[start] >= windowMs)
-            {
-                start++;
-            }
-
-            busiest = Math.Max(busiest, end - start + 1);
-        }
-
-        return busiest;
     }
 
     private static double Sum(string metrics, string name) =>

@@ -8,21 +8,24 @@ namespace Poe.WebhookBridge.ReliabilityTests.Support;
 public static class Registrations
 {
     /// <returns>The status and the watch id of an answered request; null when the request got no answer (bridge down).</returns>
-    public static async Task<(HttpStatusCode Status, string? WatchId)?> TryRegisterAsync(HttpClient api, string videoId, string callbackUrl)
+    public static async Task<(HttpStatusCode Status, string? WatchId)?> TryRegisterAsync(HttpClient api, string videoId, string callbackUrl, string[]? events = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/watches")
+        var body = new Dictionary<string, object> { ["video_id"] = videoId, ["callback_url"] = callbackUrl };
+        if (events is not null)
         {
-            Content = JsonContent.Create(new { video_id = videoId, callback_url = callbackUrl }),
-        };
+            body["events"] = events;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/watches") { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", "register-" + videoId);
         try
         {
             using var response = await api.SendAsync(request);
-            var body = await response.Content.ReadAsStringAsync();
+            var answer = await response.Content.ReadAsStringAsync();
             string? id = null;
             if (response.IsSuccessStatusCode)
             {
-                id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString();
+                id = JsonDocument.Parse(answer).RootElement.GetProperty("id").GetString();
             }
 
             return (response.StatusCode, id);
