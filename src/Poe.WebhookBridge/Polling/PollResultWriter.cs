@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Watches;
@@ -107,21 +109,11 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
 
         var events = RoutinePoll.HasChanged(poll, video) ? await ProgressEvents.RecordAsync(db, watches, video.RawJson, now, cancellationToken) : 0;
 
+        // The same statement as the batched routine polls, in this transaction: the claim is locked, its lease current.
         var plan = RoutinePoll.Plan(planner, poll, video, sentAt);
-        await db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId).ExecuteUpdateAsync(p => p
-            .SetProperty(x => x.NextPollAt, plan.NextPollAt)
-            .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
-            .SetProperty(x => x.FailureCount, 0)
-            .SetProperty(x => x.LastPolledAt, sentAt)
-            .SetProperty(x => x.LastStatus, video.Status)
-            .SetProperty(x => x.LastProgress, video.Progress)
-            .SetProperty(x => x.Model, video.Model)
-            .SetProperty(x => x.VideoSeconds, video.Seconds)
-            .SetProperty(x => x.VideoCreatedAt, video.CreatedAt)
-            .SetProperty(x => x.ProgressStartedAt, plan.ProgressStartedAt)
-            .SetProperty(x => x.ProgressStartedValue, plan.ProgressStartedValue)
-            .SetProperty(x => x.ExpectedEndAt, plan.ExpectedEndAt)
-            .SetProperty(x => x.EndSpreadSeconds, plan.EndSpreadSeconds), cancellationToken);
+        await using var store = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
+        store.BatchCommands.Add(RoutinePollWriter.TargetsCommand([plan]));
+        await store.ExecuteNonQueryAsync(cancellationToken);
         return events;
     }
 

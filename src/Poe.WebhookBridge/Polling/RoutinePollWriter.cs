@@ -43,6 +43,22 @@ public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, TimeP
               AND EXISTS (SELECT 1 FROM bridge.video_polls p
                           WHERE p.poe_key_id = u.poe_key_id AND p.video_id = u.video_id AND p.claimed_until = u.lease)
             """, batch, includeVideo: true));
+        commands.BatchCommands.Add(TargetsCommand(batch));
+
+        var keys = new NpgsqlBatchCommand(PoeKeyThrottle.KeysAnsweredSql);
+        keys.Parameters.AddRange(PoeKeyThrottle.KeysAnsweredParameters([.. batch.Select(r => r.Poll.PoeKeyId).Distinct()], time.GetUtcNow()));
+        commands.BatchCommands.Add(keys);
+
+        await commands.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>
+    /// Stores what routine polls found with their poll targets, and when to poll next — fenced by each claim's lease.
+    /// Also used for the one routine poll that causes a webhook, in the transaction that records it.
+    /// </summary>
+    public static NpgsqlBatchCommand TargetsCommand(IReadOnlyList<RoutinePoll> polls)
+    {
         var targets = Command("""
             UPDATE bridge.video_polls p
             SET next_poll_at = u.next_poll_at, claimed_until = NULL, failure_count = 0, last_polled_at = u.sent_at,
@@ -54,28 +70,21 @@ public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, TimeP
                 AS u(poe_key_id, video_id, lease, sent_at, next_poll_at, status, progress, model, seconds, created_at,
                      started_at, started_value, expected_end_at, end_spread)
             WHERE p.poe_key_id = u.poe_key_id AND p.video_id = u.video_id AND p.claimed_until = u.lease
-            """, batch, includeVideo: false);
-        targets.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(r => (object?)r.NextPollAt)));
-        targets.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(r => (object?)r.Video.Status)));
-        targets.Parameters.Add(Array(NpgsqlDbType.Integer, batch.Select(r => (object?)r.Video.Progress)));
-        targets.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(r => (object?)r.Video.Model)));
-        targets.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(r => (object?)r.Video.Seconds)));
-        targets.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(r => (object?)r.Video.CreatedAt)));
-        targets.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(r => (object?)r.ProgressStartedAt)));
-        targets.Parameters.Add(Array(NpgsqlDbType.Integer, batch.Select(r => (object?)r.ProgressStartedValue)));
-        targets.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(r => (object?)r.ExpectedEndAt)));
-        targets.Parameters.Add(Array(NpgsqlDbType.Double, batch.Select(r => (object?)r.EndSpreadSeconds)));
-        commands.BatchCommands.Add(targets);
-
-        var keys = new NpgsqlBatchCommand(PoeKeyThrottle.KeysAnsweredSql);
-        keys.Parameters.AddRange(PoeKeyThrottle.KeysAnsweredParameters([.. batch.Select(r => r.Poll.PoeKeyId).Distinct()], time.GetUtcNow()));
-        commands.BatchCommands.Add(keys);
-
-        await commands.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
+            """, polls, includeVideo: false);
+        targets.Parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(r => (object?)r.NextPollAt)));
+        targets.Parameters.Add(Array(NpgsqlDbType.Text, polls.Select(r => (object?)r.Video.Status)));
+        targets.Parameters.Add(Array(NpgsqlDbType.Integer, polls.Select(r => (object?)r.Video.Progress)));
+        targets.Parameters.Add(Array(NpgsqlDbType.Text, polls.Select(r => (object?)r.Video.Model)));
+        targets.Parameters.Add(Array(NpgsqlDbType.Text, polls.Select(r => (object?)r.Video.Seconds)));
+        targets.Parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(r => (object?)r.Video.CreatedAt)));
+        targets.Parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(r => (object?)r.ProgressStartedAt)));
+        targets.Parameters.Add(Array(NpgsqlDbType.Integer, polls.Select(r => (object?)r.ProgressStartedValue)));
+        targets.Parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(r => (object?)r.ExpectedEndAt)));
+        targets.Parameters.Add(Array(NpgsqlDbType.Double, polls.Select(r => (object?)r.EndSpreadSeconds)));
+        return targets;
     }
 
-    private static NpgsqlBatchCommand Command(string sql, List<RoutinePoll> batch, bool includeVideo)
+    private static NpgsqlBatchCommand Command(string sql, IReadOnlyList<RoutinePoll> batch, bool includeVideo)
     {
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(r => (object?)r.Poll.PoeKeyId)));
