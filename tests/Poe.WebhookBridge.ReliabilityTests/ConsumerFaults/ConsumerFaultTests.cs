@@ -3,6 +3,7 @@ using System.Net;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.ReliabilityTests.Support;
+using Poe.WebhookBridge.Tests.Support;
 using Poe.WebhookBridge.Tests.Delivery;
 using Xunit.Abstractions;
 
@@ -64,7 +65,7 @@ public sealed class ConsumerFaultTests(ITestOutputHelper output)
                 var video = $"video_{consumer.Name}_{i:000}";
                 // The 410 consumer's videos run long and it opts in to progress: its first webhook must end the watch while Poe still runs it.
                 var running = consumer.IsGone ? TimeSpan.FromMinutes(5) : TimeSpan.FromMilliseconds(_random.Next(200, 1500));
-                cluster.Poe.Create(video, TimeSpan.Zero, running, VideoOutcome.Completed);
+                cluster.Poe.Create(video, running, TimeSpan.Zero, VideoOutcome.Completed);
                 var answer = await Registrations.TryRegisterAsync(api, video, consumer.Url, consumer.IsGone ? WithProgress : null);
                 Assert.Equal(HttpStatusCode.Created, answer?.Status);
                 watches.Add((consumer, answer!.Value.WatchId!));
@@ -116,7 +117,7 @@ public sealed class ConsumerFaultTests(ITestOutputHelper output)
         for (var i = 0; i < count; i++)
         {
             var video = $"video_healthy_{phase}_{i:000}";
-            cluster.Poe.Create(video, TimeSpan.Zero, TimeSpan.FromMilliseconds(_random.Next(500, 8000)), VideoOutcome.Completed);
+            cluster.Poe.Create(video, TimeSpan.FromMilliseconds(_random.Next(500, 8000)), TimeSpan.Zero, VideoOutcome.Completed);
             Assert.Equal(HttpStatusCode.Created, (await Registrations.TryRegisterAsync(api, video, cluster.Receiver.Url))?.Status);
         }
 
@@ -157,7 +158,7 @@ public sealed class ConsumerFaultTests(ITestOutputHelper output)
         var cancelled = (await cluster.QueryAsync(
             "SELECT video_id, ended_at FROM bridge.watches WHERE status = 'cancelled'",
             r => (Video: r.GetString(0), Ended: r.GetFieldValue<DateTimeOffset>(1)))).ToDictionary(w => w.Video, w => w.Ended);
-        return cluster.Poe.Requests.Count(p => cancelled.TryGetValue(p.VideoId, out var ended) && p.AtMs > (ended + pollTimeout).ToUnixTimeMilliseconds());
+        return cluster.Poe.Requests.Since().Count(p => cancelled.TryGetValue(p.VideoId, out var ended) && p.AtMs > (ended + pollTimeout).ToUnixTimeMilliseconds());
     }
 
     private static double Percentile(List<double> values, int percent)

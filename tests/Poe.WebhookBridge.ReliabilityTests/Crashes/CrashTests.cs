@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.ReliabilityTests.Support;
+using Poe.WebhookBridge.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Poe.WebhookBridge.ReliabilityTests.Crashes;
@@ -29,7 +30,7 @@ public sealed class CrashTests(ITestOutputHelper output)
             {
                 var id = $"video_r{round}_{i:000}";
                 var outcome = random.Next(5) == 0 ? VideoOutcome.Failed : VideoOutcome.Completed;
-                cluster.Poe.Create(id, TimeSpan.FromMilliseconds(random.Next(0, 1000)), TimeSpan.FromMilliseconds(random.Next(500, 4000)), outcome);
+                cluster.Poe.Create(id, TimeSpan.FromMilliseconds(random.Next(500, 4000)), TimeSpan.FromMilliseconds(random.Next(0, 1000)), outcome);
                 outcomes[id] = outcome;
                 videos.Add(id);
             }

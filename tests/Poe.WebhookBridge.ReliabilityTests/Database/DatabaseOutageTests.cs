@@ -35,7 +35,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             using var api = cluster.Api();
             for (var i = 0; i < Watches; i++)
             {
-                cluster.Poe.Create($"video_o{i:00}", TimeSpan.Zero, TimeSpan.FromSeconds(4 + (i % 6)), i % 4 == 0 ? VideoOutcome.Failed : VideoOutcome.Completed);
+                cluster.Poe.Create($"video_o{i:00}", TimeSpan.FromSeconds(4 + (i % 6)), TimeSpan.Zero, i % 4 == 0 ? VideoOutcome.Failed : VideoOutcome.Completed);
                 Assert.Equal(HttpStatusCode.Created, (await Registrations.TryRegisterAsync(api, $"video_o{i:00}", cluster.Receiver.Url))?.Status);
             }
 
@@ -45,7 +45,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
             await PostgresAsync("stop", port);
             var notReadyAfter = await WaitForReadinessAsync(api, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(20));
 
-            cluster.Poe.Create("video_during_outage", TimeSpan.Zero, TimeSpan.FromSeconds(2), VideoOutcome.Completed);
+            cluster.Poe.Create("video_during_outage", TimeSpan.FromSeconds(2), TimeSpan.Zero, VideoOutcome.Completed);
             using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/watches")
             {
                 Content = new StringContent("""{"video_id":"video_during_outage","callback_url":"http://127.0.0.1:1/x"}""", System.Text.Encoding.UTF8, "application/json"),

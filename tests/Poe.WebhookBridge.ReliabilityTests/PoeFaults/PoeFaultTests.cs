@@ -2,6 +2,7 @@ using System.Globalization;
 using Poe.Simulator.Faults;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.ReliabilityTests.Support;
+using Poe.WebhookBridge.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Poe.WebhookBridge.ReliabilityTests.PoeFaults;
@@ -37,7 +38,7 @@ public sealed class PoeFaultTests(ITestOutputHelper output)
             outcomes[id] = random.Next(4) == 0 ? VideoOutcome.Failed : VideoOutcome.Completed;
             var faults = Enumerable.Range(0, random.Next(1, 4)).Select(_ => kinds[random.Next(kinds.Length)]).ToArray();
             injected += faults.Length;
-            cluster.Poe.Create(id, TimeSpan.Zero, TimeSpan.FromMilliseconds(random.Next(1000, 4000)), outcomes[id], faults);
+            cluster.Poe.Create(id, TimeSpan.FromMilliseconds(random.Next(1000, 4000)), TimeSpan.Zero, outcomes[id], faults);
             Assert.Equal(System.Net.HttpStatusCode.Created, (await Registrations.TryRegisterAsync(api, id, cluster.Receiver.Url))?.Status);
         }
 
@@ -55,7 +56,7 @@ public sealed class PoeFaultTests(ITestOutputHelper output)
         var wrong = watches.Where(w => w.Status != (outcomes[w.Video] == VideoOutcome.Completed ? "completed" : "failed")).ToList();
         var lost = watches.Count(w => !deliveries.Any(d => d.WatchId == w.Id && d.Type == (outcomes[w.Video] == VideoOutcome.Completed ? "video.completed" : "video.failed")));
         var stray = deliveries.Count(d => d.Type is not ("video.completed" or "video.failed"));
-        var polls = cluster.Poe.Requests;
+        var polls = cluster.Poe.Requests.Since();
         var busiest = RateWindow.Busiest(polls.Select(p => p.AtMs), 60_000);
 
         Summary.Report(output,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.ReliabilityTests.Support;
+using Poe.WebhookBridge.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Poe.WebhookBridge.ReliabilityTests.ScaleOut;
@@ -24,7 +25,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         {
             var id = $"video_s{i:000}";
             outcomes[id] = random.Next(5) == 0 ? VideoOutcome.Failed : VideoOutcome.Completed;
-            cluster.Poe.Create(id, TimeSpan.FromMilliseconds(random.Next(0, 2000)), TimeSpan.FromMilliseconds(random.Next(1000, 5000)), outcomes[id]);
+            cluster.Poe.Create(id, TimeSpan.FromMilliseconds(random.Next(1000, 5000)), TimeSpan.FromMilliseconds(random.Next(0, 2000)), outcomes[id]);
         }
 
         // Registrations spread over the instances, as a load balancer would.
@@ -50,7 +51,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             api.Dispose();
         }
 
-        var polls = cluster.Poe.Requests;
+        var polls = cluster.Poe.Requests.Since();
         var deliveries = Receipt.From(cluster.Receiver.Received);
         var events = await cluster.QueryAsync("SELECT id FROM bridge.webhook_events", r => r.GetString(0));
         var seen = deliveries.Select(d => d.WebhookId).ToHashSet();

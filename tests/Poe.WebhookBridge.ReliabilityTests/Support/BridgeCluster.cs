@@ -17,7 +17,7 @@ public sealed class BridgeCluster : IAsyncDisposable
     private readonly BridgeProcess?[] _instances;
     private readonly List<DateTimeOffset> _kills = [];
 
-    private BridgeCluster(int size, Dictionary<string, string?> settings, Simulator poe, WebhookReceiver receiver, TestClient client, string database)
+    private BridgeCluster(int size, Dictionary<string, string?> settings, PoeSimulator poe, WebhookReceiver receiver, TestClient client, string database)
     {
         _instances = new BridgeProcess?[size];
         Settings = settings;
@@ -29,7 +29,7 @@ public sealed class BridgeCluster : IAsyncDisposable
 
     public Dictionary<string, string?> Settings { get; }
 
-    public Simulator Poe { get; }
+    public PoeSimulator Poe { get; }
 
     public WebhookReceiver Receiver { get; }
 
@@ -57,7 +57,7 @@ public sealed class BridgeCluster : IAsyncDisposable
     public static async Task<BridgeCluster> StartAsync(
         string purpose, int size, Action<SimulatorOptions>? simulator = null, Action<Dictionary<string, string?>>? configure = null, string? database = null)
     {
-        var poe = await Simulator.StartAsync(o =>
+        var poe = await PoeSimulator.StartAsync(o =>
         {
             o.RequestsPerMinute = 100_000;
             simulator?.Invoke(o);
