@@ -11,9 +11,9 @@ namespace Poe.WebhookBridge.ReliabilityTests.ScaleOut;
 public sealed class ScaleOutTests(ITestOutputHelper output)
 {
     private const int Instances = 3;
-    private static readonly int Watches = Soak.Scale(300);
-    // Under the demand of 300 videos, so that polling is held by the budget for more than a minute.
-    private const int Budget = 360;
+    private static readonly int Watches = Soak.Scale(500);
+    // Under the demand of 500 videos, so that polling is held by the budget for more than a minute.
+    private const int Budget = 600;
 
     [Fact]
     public async Task Three_instances_deliver_each_event_once_poll_no_video_concurrently_and_hold_the_shared_budget()
