@@ -25,7 +25,7 @@ public static class AmpleLatency
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await SimulatorHost.StartAsync(1_000_000);
         await using var receiver = await Receiver.StartAsync();
-        var db = await context.Postgres.CreateDatabaseAsync("bench_s3");
+        var db = await context.CreateBridgeDatabaseAsync("bench_s3");
         await using var bridge = await context.StartBridgeAsync("s3", db, simulator.Url, "poe-key-s3", new Dictionary<string, string>
         {
             ["Poe__RequestsPerMinute"] = "100000",

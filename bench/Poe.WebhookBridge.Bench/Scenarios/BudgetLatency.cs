@@ -43,8 +43,8 @@ public static class BudgetLatency
             ["Polling__Interval"] = "00:00:02",
             ["Polling__MaxInterval"] = "00:01:00",
         };
-        var adaptiveDb = await context.Postgres.CreateDatabaseAsync("bench_s4_adaptive");
-        var fixedDb = await context.Postgres.CreateDatabaseAsync("bench_s4_fixed");
+        var adaptiveDb = await context.CreateBridgeDatabaseAsync("bench_s4_adaptive");
+        var fixedDb = await context.CreateBridgeDatabaseAsync("bench_s4_fixed");
         var bridges = await Task.WhenAll(
             context.StartBridgeAsync("s4-adaptive", adaptiveDb, simulator.Url, "poe-key-adaptive", new Dictionary<string, string>(settings) { ["Polling__Strategy"] = "adaptive" }),
             context.StartBridgeAsync("s4-fixed", fixedDb, simulator.Url, "poe-key-fixed", new Dictionary<string, string>(settings) { ["Polling__Strategy"] = "fixed" }));

@@ -27,9 +27,9 @@ public static class Delivery
         var n = context.Quick ? 1000 : 10_000;
         var m = context.Quick ? 100 : 300;
         // All three bridges start together: start-up is most of a quick run.
-        var db = await context.Postgres.CreateDatabaseAsync("bench_s5");
-        var healthyDb = await context.Postgres.CreateDatabaseAsync("bench_s5_healthy");
-        var mixedDb = await context.Postgres.CreateDatabaseAsync("bench_s5_mixed");
+        var db = await context.CreateBridgeDatabaseAsync("bench_s5");
+        var healthyDb = await context.CreateBridgeDatabaseAsync("bench_s5_healthy");
+        var mixedDb = await context.CreateBridgeDatabaseAsync("bench_s5_mixed");
         var bridges = await Task.WhenAll(
             context.StartBridgeAsync("s5", db, simulator.Url, "poe-key-s5", Settings("00:05:00")),
             context.StartBridgeAsync("s5-healthy", healthyDb, simulator.Url, "poe-key-s5-healthy", Settings("00:00:10")),

@@ -33,7 +33,7 @@ public static class Footprint
             ["Polling__Interval"] = interval.ToString(),
             ["Polling__MaxInterval"] = interval.ToString(),
         };
-        var dbs = await Task.WhenAll(sizes.Select(n => context.Postgres.CreateDatabaseAsync($"bench_s6_{n}")));
+        var dbs = await Task.WhenAll(sizes.Select(n => context.CreateBridgeDatabaseAsync($"bench_s6_{n}")));
         var bridges = await Task.WhenAll(sizes.Select((n, i) => context.StartBridgeAsync($"s6-{n}", dbs[i], simulator.Url, "poe-key-s6", settings)));
         try
         {

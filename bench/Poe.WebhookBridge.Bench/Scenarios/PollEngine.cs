@@ -47,7 +47,7 @@ public static class PollEngine
             settings[$"Clients__{name}__PoeApiKey"] = poeKey;
         }
 
-        var db = await context.Postgres.CreateDatabaseAsync("bench_s2");
+        var db = await context.CreateBridgeDatabaseAsync("bench_s2");
         double polls, statements, transactions;
         await using (var bridge = await context.StartBridgeAsync("s2", db, simulator.Url, "poe-key-s2", settings))
         {

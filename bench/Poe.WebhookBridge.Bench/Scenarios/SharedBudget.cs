@@ -25,7 +25,7 @@ public static class SharedBudget
         var window = TimeSpan.FromSeconds(quick ? 15 : 60);
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await SimulatorHost.StartAsync(budget);
-        var db = await context.Postgres.CreateDatabaseAsync("bench_s7");
+        var db = await context.CreateBridgeDatabaseAsync("bench_s7");
         var settings = new Dictionary<string, string>
         {
             ["Poe__RequestsPerMinute"] = budget.ToString(CultureInfo.InvariantCulture),
