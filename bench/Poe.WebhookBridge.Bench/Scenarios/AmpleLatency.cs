@@ -20,7 +20,7 @@ public static class AmpleLatency
     {
         var quick = context.Quick;
         var watches = quick ? 100 : 500;
-        var (endMin, endMax) = quick ? (4.0, 10.0) : (10.0, 30.0);
+        var (endMin, endMax) = quick ? (3.0, 6.0) : (10.0, 30.0);
         var interval = TimeSpan.FromSeconds(1);
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await SimulatorHost.StartAsync(1_000_000);

@@ -23,7 +23,7 @@ public static class BudgetLatency
         var quick = context.Quick;
         var lanes = quick ? 40 : 200;
         var budget = quick ? 100 : 500;
-        var runFor = TimeSpan.FromSeconds(quick ? 15 : 240);
+        var runFor = TimeSpan.FromSeconds(quick ? 12 : 240);
         var warmUp = TimeSpan.FromSeconds(quick ? 5 : 60);
         var grace = TimeSpan.FromSeconds(quick ? 5 : 40);
         // Videos ending after this had durations learned from completed ones (the first completions come at ~70 s).
