@@ -25,7 +25,7 @@ public static class BudgetLatency
         var budget = quick ? 100 : 500;
         var runFor = TimeSpan.FromSeconds(quick ? 12 : 240);
         var warmUp = TimeSpan.FromSeconds(quick ? 5 : 60);
-        var grace = TimeSpan.FromSeconds(quick ? 5 : 40);
+        var grace = TimeSpan.FromSeconds(quick ? 3 : 40);
         // Videos ending after this had durations learned from completed ones (the first completions come at ~70 s).
         var warmFrom = TimeSpan.FromSeconds(quick ? 10 : 150);
         Kind[] kinds = quick

@@ -18,8 +18,8 @@ public static class Footprint
     {
         var quick = context.Quick;
         int[] sizes = quick ? [0, 1000, 10_000] : [0, 10_000, 100_000];
-        var settle = TimeSpan.FromSeconds(quick ? 3 : 8);
-        var window = TimeSpan.FromSeconds(quick ? 3 : 10);
+        var settle = TimeSpan.FromSeconds(quick ? 2 : 8);
+        var window = TimeSpan.FromSeconds(quick ? 2 : 10);
         var interval = TimeSpan.FromHours(1);
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await SimulatorHost.StartAsync(1_000_000);
