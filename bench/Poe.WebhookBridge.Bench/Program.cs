@@ -32,6 +32,8 @@ var failed = new List<string>();
 var clock = Stopwatch.StartNew();
 try
 {
+    await BridgeTemplate.CreateAsync(context);
+    BenchContext.Say($"bridge schema template ready after {clock.Elapsed.TotalSeconds:0} s");
     foreach (var (number, run) in scenarios.Where(s => only.Count == 0 || only.Contains(s.Number)))
     {
         try

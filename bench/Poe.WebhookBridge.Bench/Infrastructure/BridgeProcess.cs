@@ -32,6 +32,7 @@ public sealed class BridgeProcess : IAsyncDisposable
             throw new FileNotFoundException("Build the bridge first: dotnet build src/Poe.WebhookBridge -c Release", dll);
         }
 
+        var clock = Stopwatch.StartNew();
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
@@ -73,6 +74,7 @@ public sealed class BridgeProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var bridge = new BridgeProcess(process, log, new Uri($"http://127.0.0.1:{port}"));
         await bridge.WaitReadyAsync(name, logDirectory);
+        BenchContext.Say($"  bridge '{name}' ready in {clock.Elapsed.TotalSeconds:0.0} s");
         return bridge;
     }
 

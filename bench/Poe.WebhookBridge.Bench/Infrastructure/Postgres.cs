@@ -41,11 +41,11 @@ public sealed class Postgres(string repo, int port)
 
     public Task StopAsync() => Shell.RunAsync("bash", ["scripts/postgres.sh", "stop", port.ToString()], repo);
 
-    /// <summary>Creates an empty database and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string name)
+    /// <summary>Creates a database, empty or as a copy of <paramref name="template"/>, and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string name, string? template = null)
     {
         await ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        await ExecuteAsync($"CREATE DATABASE {name}");
+        await ExecuteAsync(template is null ? $"CREATE DATABASE {name}" : $"CREATE DATABASE {name} TEMPLATE {template}");
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 
@@ -59,9 +59,12 @@ public sealed class Postgres(string repo, int port)
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task ExecuteAsync(string sql)
+    /// <summary>Runs a statement in the admin database or in <paramref name="database"/>, on a connection not kept open afterwards.</summary>
+    public async Task ExecuteAsync(string sql, string? database = null)
     {
-        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString);
+        builder.Database = database ?? builder.Database;
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();

@@ -20,12 +20,12 @@ public static class AmpleLatency
     {
         var quick = context.Quick;
         var watches = quick ? 100 : 500;
-        var (endMin, endMax) = quick ? (4.0, 10.0) : (10.0, 30.0);
+        var (endMin, endMax) = quick ? (3.0, 6.0) : (10.0, 30.0);
         var interval = TimeSpan.FromSeconds(1);
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await SimulatorHost.StartAsync(1_000_000);
         await using var receiver = await Receiver.StartAsync();
-        var db = await context.Postgres.CreateDatabaseAsync("bench_s3");
+        var db = await context.CreateBridgeDatabaseAsync("bench_s3");
         await using var bridge = await context.StartBridgeAsync("s3", db, simulator.Url, "poe-key-s3", new Dictionary<string, string>
         {
             ["Poe__RequestsPerMinute"] = "100000",

@@ -23,9 +23,9 @@ public static class BudgetLatency
         var quick = context.Quick;
         var lanes = quick ? 40 : 200;
         var budget = quick ? 100 : 500;
-        var runFor = TimeSpan.FromSeconds(quick ? 15 : 240);
+        var runFor = TimeSpan.FromSeconds(quick ? 12 : 240);
         var warmUp = TimeSpan.FromSeconds(quick ? 5 : 60);
-        var grace = TimeSpan.FromSeconds(quick ? 5 : 40);
+        var grace = TimeSpan.FromSeconds(quick ? 3 : 40);
         // Videos ending after this had durations learned from completed ones (the first completions come at ~70 s).
         var warmFrom = TimeSpan.FromSeconds(quick ? 10 : 150);
         Kind[] kinds = quick
@@ -43,8 +43,8 @@ public static class BudgetLatency
             ["Polling__Interval"] = "00:00:02",
             ["Polling__MaxInterval"] = "00:01:00",
         };
-        var adaptiveDb = await context.Postgres.CreateDatabaseAsync("bench_s4_adaptive");
-        var fixedDb = await context.Postgres.CreateDatabaseAsync("bench_s4_fixed");
+        var adaptiveDb = await context.CreateBridgeDatabaseAsync("bench_s4_adaptive");
+        var fixedDb = await context.CreateBridgeDatabaseAsync("bench_s4_fixed");
         var bridges = await Task.WhenAll(
             context.StartBridgeAsync("s4-adaptive", adaptiveDb, simulator.Url, "poe-key-adaptive", new Dictionary<string, string>(settings) { ["Polling__Strategy"] = "adaptive" }),
             context.StartBridgeAsync("s4-fixed", fixedDb, simulator.Url, "poe-key-fixed", new Dictionary<string, string>(settings) { ["Polling__Strategy"] = "fixed" }));

@@ -27,9 +27,9 @@ public static class Delivery
         var n = context.Quick ? 1000 : 10_000;
         var m = context.Quick ? 100 : 300;
         // All three bridges start together: start-up is most of a quick run.
-        var db = await context.Postgres.CreateDatabaseAsync("bench_s5");
-        var healthyDb = await context.Postgres.CreateDatabaseAsync("bench_s5_healthy");
-        var mixedDb = await context.Postgres.CreateDatabaseAsync("bench_s5_mixed");
+        var db = await context.CreateBridgeDatabaseAsync("bench_s5");
+        var healthyDb = await context.CreateBridgeDatabaseAsync("bench_s5_healthy");
+        var mixedDb = await context.CreateBridgeDatabaseAsync("bench_s5_mixed");
         var bridges = await Task.WhenAll(
             context.StartBridgeAsync("s5", db, simulator.Url, "poe-key-s5", Settings("00:05:00")),
             context.StartBridgeAsync("s5-healthy", healthyDb, simulator.Url, "poe-key-s5-healthy", Settings("00:00:10")),
@@ -45,7 +45,7 @@ public static class Delivery
         var workload = string.Create(CultureInfo.InvariantCulture,
             $"(a) {n} watches on videos already completed, each with its pending video.completed event, written straight into the bridge's tables (the rows a poll that saw the end writes), " +
             $"callbacks spread over {Hosts} consumer hosts (127.0.0.1–{Hosts}); the receiver holds webhooks for 2 s after the events are committed, then deliveries/s = {n} / (last received − opening). Baseline: {n} POSTs of a 1 KB webhook-like body by {Hosts * 16} concurrent tasks (the bridge's per-host cap × hosts) with one HttpClient. " +
-            $"(b) {m} videos ending uniformly {(context.Quick ? "4–10" : "5–20")} s after registration, interval 1 s, watched by two bridges at once: one with all consumers healthy, one whose consumer 127.0.0.{Hosts} " +
+            $"(b) {m} videos ending uniformly {(context.Quick ? "3–6" : "5–20")} s after registration, interval 1 s, watched by two bridges at once: one with all consumers healthy, one whose consumer 127.0.0.{Hosts} " +
             $"(10 % of watches) never answers (Webhooks:Timeout 10 s); p99 of terminal → webhook over the other 90 % in both.");
         return new ScenarioResult(5, "delivery", workload, (DateTimeOffset.UtcNow - started).TotalSeconds, figures, absolute);
     }
@@ -105,7 +105,7 @@ public static class Delivery
         {
             Id = $"video_s5b_{i}",
             QueuedTime = TimeSpan.FromSeconds(1),
-            RunningTime = TimeSpan.FromSeconds(quick ? 3 + (6 * random.NextDouble()) : 4 + (15 * random.NextDouble())),
+            RunningTime = TimeSpan.FromSeconds(quick ? 2 + (4 * random.NextDouble()) : 4 + (15 * random.NextDouble())),
         })).ToList();
         await Load.ForAllAsync(m, 32, async i =>
         {

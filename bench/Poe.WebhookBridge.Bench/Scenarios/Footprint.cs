@@ -18,8 +18,8 @@ public static class Footprint
     {
         var quick = context.Quick;
         int[] sizes = quick ? [0, 1000, 10_000] : [0, 10_000, 100_000];
-        var settle = TimeSpan.FromSeconds(quick ? 5 : 8);
-        var window = TimeSpan.FromSeconds(quick ? 5 : 10);
+        var settle = TimeSpan.FromSeconds(quick ? 2 : 8);
+        var window = TimeSpan.FromSeconds(quick ? 2 : 10);
         var interval = TimeSpan.FromHours(1);
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await SimulatorHost.StartAsync(1_000_000);
@@ -33,7 +33,7 @@ public static class Footprint
             ["Polling__Interval"] = interval.ToString(),
             ["Polling__MaxInterval"] = interval.ToString(),
         };
-        var dbs = await Task.WhenAll(sizes.Select(n => context.Postgres.CreateDatabaseAsync($"bench_s6_{n}")));
+        var dbs = await Task.WhenAll(sizes.Select(n => context.CreateBridgeDatabaseAsync($"bench_s6_{n}")));
         var bridges = await Task.WhenAll(sizes.Select((n, i) => context.StartBridgeAsync($"s6-{n}", dbs[i], simulator.Url, "poe-key-s6", settings)));
         try
         {

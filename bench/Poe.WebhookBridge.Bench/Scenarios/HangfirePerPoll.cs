@@ -19,7 +19,8 @@ public sealed class HangfirePerPoll(HttpClient http, NpgsqlDataSource data)
 
     public static async Task<(double PollsPerSecond, double StatementsPerPoll)> MeasureAsync(BenchContext context, SimulatorHost simulator, string poeKey, IReadOnlyList<string> videos, TimeSpan window)
     {
-        var db = await context.Postgres.CreateDatabaseAsync("bench_s2_hangfire");
+        // A copy of the bridge's template: Hangfire's schema is installed already, as it is for the bridge.
+        var db = await context.CreateBridgeDatabaseAsync("bench_s2_hangfire");
         await using var data = NpgsqlDataSource.Create(db);
         await using (var create = data.CreateCommand("CREATE TABLE polls (video_id text PRIMARY KEY, last_status text, poll_count int NOT NULL DEFAULT 0, polled_at timestamptz)"))
         {

@@ -26,9 +26,9 @@ public static class PollEngine
         var interval = TimeSpan.FromSeconds(quick ? 1 : 5);
         // A quarter above each key's share of the demand: the budget never binds, and its rate slots stay few.
         var budget = (int)(watches / interval.TotalSeconds / keys * 60 * 1.25);
-        var warmUp = TimeSpan.FromSeconds(3);
-        var window = TimeSpan.FromSeconds(quick ? 5 : 10);
-        var baselineWindow = TimeSpan.FromSeconds(quick ? 3 : 5);
+        var warmUp = TimeSpan.FromSeconds(quick ? 2 : 3);
+        var window = TimeSpan.FromSeconds(quick ? 3 : 10);
+        var baselineWindow = TimeSpan.FromSeconds(quick ? 2 : 5);
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await SimulatorHost.StartAsync(1_000_000);
         var videos = Enumerable.Range(0, watches)
@@ -47,7 +47,7 @@ public static class PollEngine
             settings[$"Clients__{name}__PoeApiKey"] = poeKey;
         }
 
-        var db = await context.Postgres.CreateDatabaseAsync("bench_s2");
+        var db = await context.CreateBridgeDatabaseAsync("bench_s2");
         double polls, statements, transactions;
         await using (var bridge = await context.StartBridgeAsync("s2", db, simulator.Url, "poe-key-s2", settings))
         {

@@ -22,7 +22,7 @@ public static class Registration
         var warmUp = TimeSpan.FromSeconds(context.Quick ? 1 : 2);
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await SimulatorHost.StartAsync(500);
-        var db = await context.Postgres.CreateDatabaseAsync("bench_s1");
+        var db = await context.CreateBridgeDatabaseAsync("bench_s1");
         // The watches are for unknown videos (404s, tolerated); a small budget keeps their polling in the background.
         await using var bridge = await context.StartBridgeAsync("s1", db, simulator.Url, "poe-key-s1", new Dictionary<string, string>
         {

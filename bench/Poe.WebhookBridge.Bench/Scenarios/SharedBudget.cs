@@ -22,10 +22,10 @@ public static class SharedBudget
         // Three times the budget: each video wants 60 / interval polls a minute.
         var videos = (int)(3 * budget * interval.TotalSeconds / 60);
         var warmUp = TimeSpan.FromSeconds(quick ? 5 : 2);
-        var window = TimeSpan.FromSeconds(quick ? 15 : 60);
+        var window = TimeSpan.FromSeconds(quick ? 8 : 60);
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await SimulatorHost.StartAsync(budget);
-        var db = await context.Postgres.CreateDatabaseAsync("bench_s7");
+        var db = await context.CreateBridgeDatabaseAsync("bench_s7");
         var settings = new Dictionary<string, string>
         {
             ["Poe__RequestsPerMinute"] = budget.ToString(CultureInfo.InvariantCulture),
