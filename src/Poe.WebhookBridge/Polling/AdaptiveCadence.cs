@@ -36,12 +36,18 @@ public static class AdaptiveCadence
     public const double FloorShare = 0.75;
 
     /// <summary>The share of the budget the pressure steers toward: a little below the rate slots' own limit, so due polls rarely queue.</summary>
-    public const double BudgetShare = 0.93;
+    public const double BudgetShare = 0.88;
 
     /// <summary>The window the pressure looks back over: long enough to be steady, short enough to follow the workload.</summary>
     public static readonly TimeSpan SteeringWindow = TimeSpan.FromSeconds(20);
 
     public const double InitialPressure = 5;
+
+    /// <summary>
+    /// The chance per second that a video ends whatever its estimate says (a generation can fail at any moment): it is
+    /// what makes an idle budget worth spending on videos far from their expected end, as fixed polling would.
+    /// </summary>
+    private const double BackgroundHazard = 1.0 / 600;
 
     /// <summary>How far (in progress points) a reading may sit from the elapsed share of the generation.</summary>
     private const double ProgressJitter = 2.5;
@@ -54,6 +60,13 @@ public static class AdaptiveCadence
     private const double MinPressure = 0.01;
     private const double MaxPressure = 1000;
     private static readonly double Sqrt2Pi = Math.Sqrt(2 * Math.PI);
+
+    /// <summary>
+    /// How much sooner than its planned floor poll a video goes ahead of other due polls: in a burst of due polls (a
+    /// wave of registrations comes due together) the polls that keep the floor are served before the ones that hunt
+    /// for an end, which can wait a few seconds without breaking a promise.
+    /// </summary>
+    public static readonly TimeSpan FloorHeadStart = TimeSpan.FromSeconds(10);
 
     /// <summary>How much of the floor a video's own stagger may take off, so videos registered together drift apart.</summary>
     public const double FloorStagger = 0.2;
@@ -76,10 +89,12 @@ public static class AdaptiveCadence
             mean = 0;
         }
 
-        // The end cannot fall within the next two floors: poll at the floor (the plan that far out barely matters).
+        // The expected end is beyond the next two floors: only the chance of an early end (a failure) is worth polling
+        // for. Its best steady gap, for a constant hazard h and price p, is √(2p/h): short while the key's budget is
+        // idle, the floor once it is dear.
         if (mean - (4 * spread) > 2 * longest)
         {
-            return TimeSpan.FromSeconds(longest);
+            return TimeSpan.FromSeconds(Math.Clamp(Math.Sqrt(2 * pressure / BackgroundHazard), shortest, longest));
         }
 
         return TimeSpan.FromSeconds(PlanFirstGap(mean, spread, pressure, shortest, longest));
@@ -89,7 +104,8 @@ public static class AdaptiveCadence
     /// Backward induction over poll times t = 0, 1, 2 … s. <c>W(t)</c> is the least expected cost from a poll at t on,
     /// weighted by the chance the video is still running at t: a next poll at u costs the pressure (only if the video
     /// was still running at t), plus the delay of detecting an end in (t, u] at u, plus <c>W(u)</c>. With the normal
-    /// end distribution's cumulative F and partial mean G (∫x dF), the delay term is u·(F(u) − F(t)) − (G(u) − G(t)).
+    /// end distribution's cumulative F and partial mean G (∫x dF), the delay term is u·(F(u) − F(t)) − (G(u) − G(t));
+    /// the background hazard h adds h·(1 − F(t))·(u − t)²/2.
     /// </summary>
     private static int PlanFirstGap(double mean, double spread, double pressure, int shortest, int longest)
     {
@@ -111,7 +127,7 @@ public static class AdaptiveCadence
             var price = pressure * (1 - f[t]);
             for (var u = t + shortest; u <= Math.Min(t + longest, horizon - 1); u++)
             {
-                var c = price + (u * (f[u] - f[t])) - (g[u] - g[t]) + cost[u];
+                var c = price + (u * (f[u] - f[t])) - (g[u] - g[t]) + (BackgroundHazard * (1 - f[t]) * (u - t) * (u - t) / 2) + cost[u];
                 if (c < best)
                 {
                     (best, choice) = (c, u);
@@ -174,6 +190,12 @@ public static class AdaptiveCadence
         var total = weights.Sum();
         return (estimates.Select((e, i) => e.Mean * weights[i]).Sum() / total, Math.Sqrt(1 / total));
     }
+
+    /// <summary>
+    /// Due polls are served in order of <c>LEAST(next_poll_at, last_polled_at + this)</c>: oldest due first, except that a
+    /// video nearing its floor is treated as due <see cref="FloorHeadStart"/> earlier than its planned floor poll.
+    /// </summary>
+    public static TimeSpan UrgentAfter(TimeSpan maxInterval) => (maxInterval * FloorShare) - FloorHeadStart;
 
     /// <summary>A number in [0, 1) fixed by the video id (FNV-1a), the same on every instance.</summary>
     public static double Stagger(string videoId)

@@ -8,7 +8,7 @@ namespace Poe.WebhookBridge.Polling;
 /// Claims due videos, oldest due first, in one short transaction, and only as many per Poe key as that key has free
 /// rate slots: the budget is spent before the request is sent, so all instances together stay within it.
 /// </summary>
-public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions> poe, TimeProvider time)
+public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions> poe, IOptions<PollingOptions> polling, TimeProvider time)
 {
     /// <summary>A claim not sent within this is given back unsent: its slot was counted from the claim.</summary>
     public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(1);
@@ -29,7 +29,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var due = await SelectDueAsync(connection, transaction, now, limit, cancellationToken);
+        var due = await SelectDueAsync(connection, transaction, now, limit, AdaptiveCadence.UrgentAfter(polling.Value.MaxInterval), cancellationToken);
         if (due.Count == 0)
         {
             return [];
@@ -46,7 +46,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     }
 
     private static async Task<List<(ClaimedPoll Poll, bool HasWatchers)>> SelectDueAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit, TimeSpan urgentAfter, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             SELECT p.poe_key_id, p.video_id, p.next_poll_at, p.failure_count, p.last_status, p.last_progress,
@@ -57,12 +57,13 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
             FROM bridge.video_polls p
             WHERE p.next_poll_at <= @now
               AND NOT EXISTS (SELECT 1 FROM bridge.poe_keys k WHERE k.id = p.poe_key_id AND k.hold_until > @now)
-            ORDER BY p.next_poll_at
+            ORDER BY LEAST(p.next_poll_at, p.last_polled_at + @urgent_after)
             LIMIT @limit
             FOR UPDATE OF p SKIP LOCKED
             """, connection, transaction);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("limit", limit);
+        command.Parameters.AddWithValue("urgent_after", urgentAfter);
         var rows = new List<(ClaimedPoll, bool)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -30,7 +30,10 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
                 sent.Dequeue();
             }
 
-            var due = states.Where(s => !s.Done && s.Video.CreatedAt <= t && s.NextDue <= t).OrderBy(s => s.NextDue).ToList();
+            // As the claim orders them: oldest due first, a video nearing its floor a little ahead.
+            var urgentAfter = AdaptiveCadence.UrgentAfter(maxInterval).TotalSeconds;
+            var due = states.Where(s => !s.Done && s.Video.CreatedAt <= t && s.NextDue <= t)
+                .OrderBy(s => s.LastPolled is { } last ? Math.Min(s.NextDue, last + urgentAfter) : s.NextDue).ToList();
             if (t - refreshedAt >= PlannerRefresh)
             {
                 // As PollPlanner does every few seconds: steer the pressure by what the key sent lately and what waits.
