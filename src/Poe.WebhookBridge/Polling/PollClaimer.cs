@@ -20,6 +20,9 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     /// </summary>
     public static readonly TimeSpan SlotMargin = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long a rate slot stays taken after its claim: the period every slot-based rate derives from.</summary>
+    public static readonly TimeSpan SlotPeriod = TimeSpan.FromMinutes(1) + SlotMargin;
+
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(15);
 
     public async Task<IReadOnlyList<ClaimedPoll>> ClaimAsync(int limit, CancellationToken cancellationToken)
@@ -159,7 +162,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         command.Parameters.Add(new NpgsqlParameter("wanted", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = keys.Select(k => k.Admitted).ToArray() });
         command.Parameters.AddWithValue("budget", poe.Value.RequestsPerMinute);
         command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("reusable", now + TimeSpan.FromMinutes(1) + SlotMargin);
+        command.Parameters.AddWithValue("reusable", now + SlotPeriod);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

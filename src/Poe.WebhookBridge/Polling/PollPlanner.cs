@@ -49,7 +49,7 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
         var budget = poe.Value.RequestsPerMinute;
         await using var batch = dataSource.CreateBatch();
         // Only keys that cannot poll every video at the interval plan adaptively; the others poll at the interval.
-        // A rate slot taken at t is reusable at t + 1 min + margin, so the slots sent within the window are those reusable after $4.
+        // A rate slot taken at t is reusable at t + the slot period, so the slots sent within the window are those reusable after $4.
         var demand = new NpgsqlBatchCommand("""
             WITH short AS (
                 SELECT poe_key_id, count(*) FILTER (WHERE next_poll_at <= $3) AS waiting
@@ -61,7 +61,7 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
         demand.Parameters.Add(new NpgsqlParameter { Value = 60 / polling.Value.Interval.TotalSeconds });
         demand.Parameters.Add(new NpgsqlParameter { Value = budget });
         demand.Parameters.Add(new NpgsqlParameter { Value = now });
-        demand.Parameters.Add(new NpgsqlParameter { Value = now + TimeSpan.FromMinutes(1) + PollClaimer.SlotMargin - AdaptiveCadence.SteeringWindow });
+        demand.Parameters.Add(new NpgsqlParameter { Value = now + PollClaimer.SlotPeriod - AdaptiveCadence.SteeringWindow });
         batch.BatchCommands.Add(demand);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT model, video_seconds, mean_seconds, deviation_seconds, samples, surprise FROM bridge.duration_stats"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
