@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Poe.Simulator;
 using Poe.Simulator.Requests;
 using Poe.Simulator.Videos;
@@ -31,9 +29,6 @@ public sealed class SimulatorHost : IAsyncDisposable
         await app.StartAsync();
         return new SimulatorHost(app);
     }
-
-    /// <summary>The simulator's request-log id of a key: the first 8 hex chars of its SHA-256.</summary>
-    public static string KeyId(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..8];
 
     public async ValueTask DisposeAsync()
     {

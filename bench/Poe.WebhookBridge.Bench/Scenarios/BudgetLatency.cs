@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Poe.Simulator.Auth;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Bench.Infrastructure;
 using Poe.WebhookBridge.Bench.Reporting;
@@ -127,7 +128,7 @@ public static class BudgetLatency
                 }
             }
 
-            var keyId = SimulatorHost.KeyId(key);
+            var keyId = ApiKeys.KeyId(key);
             var requests = log.Where(e => e.KeyId == keyId).ToList();
             var (max, over) = Stats.Windows([.. requests.Select(e => e.AtMs)], budget);
             var warm = measured.Where(r => r.EndsAt >= t0 + warmFrom).Select(r => detected(r.Id) is { } at ? Math.Max(0, (at - r.EndsAt).TotalSeconds) : (measuredAt - r.EndsAt).TotalSeconds).ToList();

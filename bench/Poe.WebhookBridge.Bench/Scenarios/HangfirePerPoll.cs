@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Npgsql;
+using Poe.Simulator.Auth;
 using Poe.WebhookBridge.Bench.Infrastructure;
 
 namespace Poe.WebhookBridge.Bench.Scenarios;
@@ -64,7 +65,7 @@ public sealed class HangfirePerPoll(HttpClient http, NpgsqlDataSource data)
             await producers;
         }
 
-        var keyId = SimulatorHost.KeyId(poeKey);
+        var keyId = ApiKeys.KeyId(poeKey);
         var polled = simulator.Requests.Since(from.ToUnixTimeMilliseconds()).Count(e => e.KeyId == keyId && e.AtMs < (from + window).ToUnixTimeMilliseconds());
         return (polled / window.TotalSeconds, (after.Statements - before.Statements) / (double)polled);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Poe.Simulator.Auth;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Bench.Infrastructure;
 using Poe.WebhookBridge.Bench.Reporting;
@@ -58,7 +59,7 @@ public static class PollEngine
             var before = await context.Postgres.CountersAsync(db);
             await Task.Delay(window);
             var after = await context.Postgres.CountersAsync(db);
-            var keyIds = clients.Select(c => SimulatorHost.KeyId(c.PoeKey)).ToHashSet();
+            var keyIds = clients.Select(c => ApiKeys.KeyId(c.PoeKey)).ToHashSet();
             polls = simulator.Requests.Since(from.ToUnixTimeMilliseconds()).Count(e => e.KeyId is { } k && keyIds.Contains(k) && e.AtMs < (from + window).ToUnixTimeMilliseconds());
             (statements, transactions) = (after.Statements - before.Statements, after.Transactions - before.Transactions);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Poe.Simulator.Auth;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Bench.Infrastructure;
 using Poe.WebhookBridge.Bench.Reporting;
@@ -54,7 +55,7 @@ public static class SharedBudget
 
             var from = t0 + warmUp;
             await Task.Delay(from + window - DateTimeOffset.UtcNow);
-            var keyId = SimulatorHost.KeyId(PoeKey);
+            var keyId = ApiKeys.KeyId(PoeKey);
             var requests = simulator.Requests.Since(t0.ToUnixTimeMilliseconds()).Where(e => e.KeyId == keyId).ToList();
             var steady = requests.Count(e => e.AtMs >= from.ToUnixTimeMilliseconds() && e.AtMs < (from + window).ToUnixTimeMilliseconds());
             var allowed = budget * window.TotalSeconds / 60;

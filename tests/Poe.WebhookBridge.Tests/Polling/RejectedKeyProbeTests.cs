@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Poe.Simulator;
+using Poe.Simulator.Auth;
 using Poe.WebhookBridge.Tests.Support;
 using Xunit.Abstractions;
 
@@ -17,7 +18,7 @@ public sealed class RejectedKeyProbeTests(RejectedKeyProbeTests.Fixture fixture,
     public async Task A_rejected_key_is_re_probed_with_one_request_however_many_of_its_videos_wait()
     {
         var poe = fixture.Poe;
-        var rejectedKeyId = PoeSimulator.KeyIdOf(RejectedKey);
+        var rejectedKeyId = ApiKeys.KeyId(RejectedKey);
         string[] videos = ["video_probe_1", "video_probe_2", "video_probe_3"];
         foreach (var video in videos)
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Poe.Simulator.Auth;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Tests.Support;
 using Xunit.Abstractions;
@@ -35,7 +36,7 @@ public sealed class SharedBudgetTests(ITestOutputHelper output)
 
         await Task.Delay(started + Run - DateTimeOffset.UtcNow);
 
-        var keyId = PoeSimulator.KeyIdOf(PollingBridge.DefaultPoeKey);
+        var keyId = ApiKeys.KeyId(PollingBridge.DefaultPoeKey);
         var requests = poe.Requests.Since().Where(r => r.KeyId == keyId).OrderBy(r => r.AtMs).ToList();
         var times = requests.Select(r => r.AtMs).ToList();
         // Every window [t, t + 60 s], closed, starting at a request (the fullest windows start at one).

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Poe.Simulator;
+using Poe.Simulator.Auth;
 using Poe.WebhookBridge.Tests.Support;
 using Poe.WebhookBridge.Watches;
 using Xunit.Abstractions;
@@ -24,7 +25,7 @@ public sealed class WatchLifetimeTests(WatchLifetimeTests.Fixture fixture, ITest
     public async Task A_rejected_key_pauses_its_polling_and_makes_the_bridge_unready_and_its_watches_fail_as_unauthorized_only_after_the_max_duration()
     {
         _poe.CreateNeverEnding("video_rejected");
-        var rejectedKeyId = PoeSimulator.KeyIdOf(RejectedKey);
+        var rejectedKeyId = ApiKeys.KeyId(RejectedKey);
 
         var id = await PollingBridge.WatchAsync(_bridge.Studio, "video_rejected");
         await Eventually.TrueAsync(() => Task.FromResult(_poe.Requests.Since().Any(r => r.KeyId == rejectedKeyId)), TimeSpan.FromSeconds(5), "a 401");

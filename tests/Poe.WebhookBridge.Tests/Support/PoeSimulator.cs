@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Poe.Simulator;
@@ -35,9 +33,6 @@ public sealed class PoeSimulator : IAsyncDisposable
         await app.StartAsync();
         return new PoeSimulator(app);
     }
-
-    /// <summary>The simulator's name for a key in its request log (first 8 hex chars of its SHA-256).</summary>
-    public static string KeyIdOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..8];
 
     /// <summary>A video starting now that stays queued, then runs, then ends with <paramref name="outcome"/>; faults are answered first, one per poll.</summary>
     public SimulatedVideo Create(
