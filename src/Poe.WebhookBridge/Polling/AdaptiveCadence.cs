@@ -141,6 +141,18 @@ public static class AdaptiveCadence
     }
 
     /// <summary>
+    /// The gap to the first poll of a video not yet seen, planned as if it had been created now and were of the
+    /// quickest kind learned (its model is not known before that poll), so it errs early.
+    /// </summary>
+    public static TimeSpan FirstGap(IEnumerable<DurationPrior> learned, double pressure, TimeSpan interval, TimeSpan maxInterval, double stagger)
+    {
+        var prior = learned.MinBy(p => p.MeanSeconds) ?? DurationPrior.Default;
+        var now = DateTimeOffset.UnixEpoch;
+        var (mean, spread) = ExpectedEnd(new VideoOutlook(VideoSnapshot.Queued, null, now, null, null), prior, now);
+        return NextGap(mean, spread, pressure, interval, maxInterval, stagger);
+    }
+
+    /// <summary>
     /// Steers a key's pressure toward <see cref="BudgetShare"/> of its budget: the key's demand is what it sent in the
     /// last <see cref="SteeringWindow"/> plus the polls already due and waiting. Above the share the price of a request
     /// rises, below it falls, a little every planner refresh, so the plans follow the workload without oscillating.

@@ -34,6 +34,23 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
     }
 
     /// <summary>
+    /// When a video new to the bridge is first polled. At once (SPEC §3), unless its key is short of budget under
+    /// adaptive polling: a video is registered as it is created, so its first poll would almost always find it queued,
+    /// and in a stretched budget that request buys more near another video's end. Then the first poll is planned like
+    /// any other (see <see cref="AdaptiveCadence.FirstGap"/>).
+    /// </summary>
+    public DateTimeOffset PlanFirst(string poeKeyId, string videoId, DateTimeOffset registeredAt)
+    {
+        var options = polling.Value;
+        if (options.Strategy == PollingStrategy.Fixed || !_pressure.TryGetValue(poeKeyId, out var pressure))
+        {
+            return registeredAt;
+        }
+
+        return registeredAt + AdaptiveCadence.FirstGap(_priors.Values, pressure, options.Interval, options.MaxInterval, AdaptiveCadence.Stagger(videoId));
+    }
+
+    /// <summary>
     /// Re-reads, for each key whose budget is short, how many requests it sent lately and how many polls wait for it,
     /// and steers its pressure by them; and re-reads the learned durations.
     /// </summary>

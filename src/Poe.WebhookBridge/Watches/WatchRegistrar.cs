@@ -9,7 +9,7 @@ using Poe.WebhookBridge.Polling;
 namespace Poe.WebhookBridge.Watches;
 
 /// <summary>Creates a watch durably — with its poll target and idempotency record in one transaction — or finds the identical active one.</summary>
-internal sealed class WatchRegistrar(BridgeDbContext db, TimeProvider time, IOptions<PollingOptions> polling, WatchResponseWriter writer, ILogger<WatchRegistrar> logger)
+internal sealed class WatchRegistrar(BridgeDbContext db, TimeProvider time, IOptions<PollingOptions> polling, PollPlanner planner, WatchResponseWriter writer, ILogger<WatchRegistrar> logger)
 {
     private const int Attempts = 3;
 
@@ -61,7 +61,8 @@ internal sealed class WatchRegistrar(BridgeDbContext db, TimeProvider time, IOpt
                 Metadata = new Dictionary<string, string>(request.Metadata ?? new Dictionary<string, string>()),
                 CreatedAt = now,
             };
-            var due = await db.EnsureScheduledAsync(watch.PoeKeyId, watch.VideoId, now, polling.Value.Interval, cancellationToken);
+            var firstPollAt = planner.PlanFirst(watch.PoeKeyId, watch.VideoId, now);
+            var due = await db.EnsureScheduledAsync(watch.PoeKeyId, watch.VideoId, now, firstPollAt, polling.Value.Interval, cancellationToken);
             db.Watches.Add(watch);
             result = new RegistrationResult(WatchResponse.From(watch, due), Created: true);
         }

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Poe.WebhookBridge.Polling;
+using Poe.WebhookBridge.Tests.Support;
 using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Tests.Polling;
@@ -41,6 +43,34 @@ public sealed class AdaptiveScheduleTests(AdaptiveScheduleTests.Fixture fixture)
         Assert.All(polls, p => Assert.NotNull(p.ExpectedEndAt));
         var requests = poe.Requests.Since().Select(r => r.AtMs).Order().ToList();
         Assert.All(requests, at => Assert.True(requests.Count(other => other > at - 60_000 && other <= at) <= Budget, "more requests in one minute than the budget"));
+    }
+
+    [Fact]
+    public async Task On_a_short_key_a_new_video_is_first_polled_when_planned_not_at_once()
+    {
+        var (poe, bridge) = (fixture.Poe, fixture.Bridge);
+        // Twenty videos that never end share the 60 requests a minute: each is polled every 20 s or so, so requests are dear.
+        var busy = Enumerable.Range(1, 20).Select(i => $"video_first_busy_{i}").ToArray();
+        foreach (var id in busy)
+        {
+            poe.CreateNeverEnding(id);
+            await PollingBridge.WatchAsync(bridge.Shop, id);
+        }
+
+        // Once the planner has priced the short key, its polls carry an expected end.
+        await Eventually.TrueAsync(
+            () => bridge.Database.QueryAsync(db => db.VideoPolls.AnyAsync(p => busy.Contains(p.VideoId) && p.ExpectedEndAt != null)),
+            TimeSpan.FromSeconds(30), "adaptive plans on the short key");
+
+        const string VideoId = "video_first_planned";
+        poe.Create(VideoId, running: TimeSpan.FromSeconds(3), queued: TimeSpan.FromSeconds(1));
+        var watchId = await PollingBridge.WatchAsync(bridge.Shop, VideoId);
+        var registeredAt = (await bridge.WatchRowAsync(watchId)).CreatedAt;
+        var firstPollAt = await bridge.Database.QueryAsync(db => db.VideoPolls.Where(p => p.VideoId == VideoId).Select(p => p.NextPollAt).SingleAsync());
+
+        Assert.InRange(firstPollAt - registeredAt, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60) * AdaptiveCadence.FloorShare);
+        Assert.Equal(WatchStatus.Completed, (await bridge.EndedAsync(watchId, TimeSpan.FromSeconds(90))).Status);
+        Assert.True(poe.RequestsFor(VideoId)[0].AtMs >= firstPollAt.ToUnixTimeMilliseconds() - 1, "the first poll went before its planned time");
     }
 
     public sealed class Fixture : SimulatedPoeFixture

@@ -15,7 +15,7 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
 
     public SimulationResult Run(IReadOnlyList<SyntheticVideo> videos)
     {
-        var states = videos.Select(v => new State(v) { NextDue = v.CreatedAt }).ToList();
+        var states = videos.Select(v => new State(v)).ToList();
         var sent = new Queue<double>();
         var result = new SimulationResult();
         var learned = new Dictionary<(string, string), DurationPrior>();
@@ -30,9 +30,18 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
                 sent.Dequeue();
             }
 
+            // As a registration does: a new video is due at once, or when the planner puts its first poll.
+            foreach (var state in states.Where(s => !s.Registered && s.Video.CreatedAt <= t))
+            {
+                state.Registered = true;
+                state.NextDue = Short(states)
+                    ? t + AdaptiveCadence.FirstGap(learned.Values, pressure, interval, maxInterval, AdaptiveCadence.Stagger($"video_{states.IndexOf(state)}")).TotalSeconds
+                    : t;
+            }
+
             // As the claim orders them: oldest due first, a video nearing its floor a little ahead.
             var urgentAfter = AdaptiveCadence.UrgentAfter(maxInterval).TotalSeconds;
-            var due = states.Where(s => !s.Done && s.Video.CreatedAt <= t && s.NextDue <= t)
+            var due = states.Where(s => s.Registered && !s.Done && s.NextDue <= t)
                 .OrderBy(s => s.LastPolled is { } last ? Math.Min(s.NextDue, last + urgentAfter) : s.NextDue).ToList();
             if (t - refreshedAt >= PlannerRefresh)
             {
@@ -87,7 +96,7 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
         }
 
         double gap;
-        if (strategy == PollingStrategy.Fixed || states.Count(s => !s.Done && s.Video.CreatedAt <= t) * (60 / interval.TotalSeconds) <= budgetPerMinute)
+        if (!Short(states))
         {
             gap = interval.TotalSeconds;
         }
@@ -104,6 +113,10 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
         state.LastPlanned = gap;
         state.NextDue = t + gap;
     }
+
+    /// <summary>As PollPlanner sees a key: adaptive only while it cannot poll every video at the interval.</summary>
+    private bool Short(List<State> states) =>
+        strategy == PollingStrategy.Adaptive && states.Count(s => s.Registered && !s.Done) * (60 / interval.TotalSeconds) > budgetPerMinute;
 
     /// <summary>As PollResultWriter does after a completion: running means over the last ~50 videos of the kind.</summary>
     private static void Learn(Dictionary<(string, string), DurationPrior> learned, SyntheticVideo video, State state)
@@ -127,6 +140,8 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
     private sealed class State(SyntheticVideo video)
     {
         public SyntheticVideo Video { get; } = video;
+
+        public bool Registered { get; set; }
 
         public double NextDue { get; set; }
 
