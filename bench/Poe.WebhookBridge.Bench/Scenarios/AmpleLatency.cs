@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Poe.Simulator;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Bench.Infrastructure;
 using Poe.WebhookBridge.Bench.Reporting;
@@ -23,10 +24,10 @@ public static class AmpleLatency
         var (endMin, endMax) = quick ? (3.0, 6.0) : (10.0, 30.0);
         var interval = TimeSpan.FromSeconds(1);
         var started = DateTimeOffset.UtcNow;
-        await using var simulator = await SimulatorHost.StartAsync(1_000_000);
+        await using var simulator = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = 1_000_000);
         await using var receiver = await Receiver.StartAsync();
         var db = await context.CreateBridgeDatabaseAsync("bench_s3");
-        await using var bridge = await context.StartBridgeAsync("s3", db, simulator.Url, "poe-key-s3", new Dictionary<string, string>
+        await using var bridge = await context.StartBridgeAsync("s3", db, simulator.BaseUrl, "poe-key-s3", new Dictionary<string, string>
         {
             ["Poe__RequestsPerMinute"] = "100000",
             ["Polling__Interval"] = "00:00:01",
@@ -60,7 +61,7 @@ public static class AmpleLatency
             }));
         }
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = simulator.Url };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = simulator.BaseUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "poe-key-s3-baseline");
         var bare = new ConcurrentDictionary<string, DateTimeOffset>();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(endMax + 15));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Poe.Simulator;
 using Poe.Simulator.Auth;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Bench.Infrastructure;
@@ -36,7 +37,7 @@ public static class BudgetLatency
         const int Seed = 20261129;
         var started = DateTimeOffset.UtcNow;
 
-        await using var simulator = await SimulatorHost.StartAsync(budget);
+        await using var simulator = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = budget);
         await using var receiver = await Receiver.StartAsync();
         var settings = new Dictionary<string, string>
         {
@@ -47,13 +48,13 @@ public static class BudgetLatency
         var adaptiveDb = await context.CreateBridgeDatabaseAsync("bench_s4_adaptive");
         var fixedDb = await context.CreateBridgeDatabaseAsync("bench_s4_fixed");
         var bridges = await Task.WhenAll(
-            context.StartBridgeAsync("s4-adaptive", adaptiveDb, simulator.Url, "poe-key-adaptive", new Dictionary<string, string>(settings) { ["Polling__Strategy"] = "adaptive" }),
-            context.StartBridgeAsync("s4-fixed", fixedDb, simulator.Url, "poe-key-fixed", new Dictionary<string, string>(settings) { ["Polling__Strategy"] = "fixed" }));
+            context.StartBridgeAsync("s4-adaptive", adaptiveDb, simulator.BaseUrl, "poe-key-adaptive", new Dictionary<string, string>(settings) { ["Polling__Strategy"] = "adaptive" }),
+            context.StartBridgeAsync("s4-fixed", fixedDb, simulator.BaseUrl, "poe-key-fixed", new Dictionary<string, string>(settings) { ["Polling__Strategy"] = "fixed" }));
         await using var adaptive = bridges[0];
         await using var fixedBridge = bridges[1];
         using var adaptiveApi = new BridgeApi(adaptive.Url);
         using var fixedApi = new BridgeApi(fixedBridge.Url);
-        var baseline = new RoundRobinPoller(simulator.Url, "poe-key-baseline", budget);
+        var baseline = new RoundRobinPoller(simulator.BaseUrl, "poe-key-baseline", budget);
         using var stopBaseline = new CancellationTokenSource();
         var baselineLoop = baseline.RunAsync(stopBaseline.Token);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Poe.Simulator;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Bench.Infrastructure;
 using Poe.WebhookBridge.Bench.Reporting;
@@ -22,7 +23,7 @@ public static class Delivery
         var started = DateTimeOffset.UtcNow;
         var figures = new List<Figure>();
         var absolute = new Dictionary<string, double>();
-        await using var simulator = await SimulatorHost.StartAsync(1_000_000);
+        await using var simulator = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = 1_000_000);
         await using var receiver = await Receiver.StartAsync(Hosts);
         var n = context.Quick ? 1000 : 10_000;
         var m = context.Quick ? 100 : 300;
@@ -31,9 +32,9 @@ public static class Delivery
         var healthyDb = await context.CreateBridgeDatabaseAsync("bench_s5_healthy");
         var mixedDb = await context.CreateBridgeDatabaseAsync("bench_s5_mixed");
         var bridges = await Task.WhenAll(
-            context.StartBridgeAsync("s5", db, simulator.Url, "poe-key-s5", Settings("00:05:00")),
-            context.StartBridgeAsync("s5-healthy", healthyDb, simulator.Url, "poe-key-s5-healthy", Settings("00:00:10")),
-            context.StartBridgeAsync("s5-mixed", mixedDb, simulator.Url, "poe-key-s5-mixed", Settings("00:00:10")));
+            context.StartBridgeAsync("s5", db, simulator.BaseUrl, "poe-key-s5", Settings("00:05:00")),
+            context.StartBridgeAsync("s5-healthy", healthyDb, simulator.BaseUrl, "poe-key-s5-healthy", Settings("00:00:10")),
+            context.StartBridgeAsync("s5-mixed", mixedDb, simulator.BaseUrl, "poe-key-s5-mixed", Settings("00:00:10")));
         await using (bridges[0])
         {
             await ThroughputAsync(db, receiver, n, figures, absolute);
@@ -95,7 +96,7 @@ public static class Delivery
         absolute["bare_posts_per_s"] = bareRate;
     }
 
-    private static async Task IsolationAsync(BridgeProcess healthy, BridgeProcess mixed, SimulatorHost simulator, Receiver receiver, int m, bool quick, List<Figure> figures, Dictionary<string, double> absolute)
+    private static async Task IsolationAsync(BridgeProcess healthy, BridgeProcess mixed, InProcessSimulator simulator, Receiver receiver, int m, bool quick, List<Figure> figures, Dictionary<string, double> absolute)
     {
         using var healthyApi = new BridgeApi(healthy.Url);
         using var mixedApi = new BridgeApi(mixed.Url);

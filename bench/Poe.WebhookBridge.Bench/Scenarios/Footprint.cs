@@ -1,4 +1,5 @@
 using System.Globalization;
+using Poe.Simulator;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Bench.Infrastructure;
 using Poe.WebhookBridge.Bench.Reporting;
@@ -22,7 +23,7 @@ public static class Footprint
         var window = TimeSpan.FromSeconds(quick ? 2 : 10);
         var interval = TimeSpan.FromHours(1);
         var started = DateTimeOffset.UtcNow;
-        await using var simulator = await SimulatorHost.StartAsync(1_000_000);
+        await using var simulator = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = 1_000_000);
         for (var i = 0; i < sizes.Max(); i++)
         {
             simulator.Videos.Create(new VideoSpec { Id = $"video_s6_{i}", QueuedTime = TimeSpan.Zero, RunningTime = TimeSpan.FromHours(2) });
@@ -34,7 +35,7 @@ public static class Footprint
             ["Polling__MaxInterval"] = interval.ToString(),
         };
         var dbs = await Task.WhenAll(sizes.Select(n => context.CreateBridgeDatabaseAsync($"bench_s6_{n}")));
-        var bridges = await Task.WhenAll(sizes.Select((n, i) => context.StartBridgeAsync($"s6-{n}", dbs[i], simulator.Url, "poe-key-s6", settings)));
+        var bridges = await Task.WhenAll(sizes.Select((n, i) => context.StartBridgeAsync($"s6-{n}", dbs[i], simulator.BaseUrl, "poe-key-s6", settings)));
         try
         {
             BenchContext.Say($"scenario 6: bridges with {string.Join(", ", sizes)} active watches; interval {interval.TotalMinutes:0} min");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Npgsql;
+using Poe.Simulator;
 using Poe.Simulator.Auth;
 using Poe.WebhookBridge.Bench.Infrastructure;
 
@@ -18,7 +19,7 @@ public sealed class HangfirePerPoll(HttpClient http, NpgsqlDataSource data)
     public const int Workers = 20;
     public const int Producers = 8;
 
-    public static async Task<(double PollsPerSecond, double StatementsPerPoll)> MeasureAsync(BenchContext context, SimulatorHost simulator, string poeKey, IReadOnlyList<string> videos, TimeSpan window)
+    public static async Task<(double PollsPerSecond, double StatementsPerPoll)> MeasureAsync(BenchContext context, InProcessSimulator simulator, string poeKey, IReadOnlyList<string> videos, TimeSpan window)
     {
         // A copy of the bridge's template: Hangfire's schema is installed already, as it is for the bridge.
         var db = await context.CreateBridgeDatabaseAsync("bench_s2_hangfire");
@@ -40,7 +41,7 @@ public sealed class HangfirePerPoll(HttpClient http, NpgsqlDataSource data)
             QueuePollInterval = TimeSpan.FromMilliseconds(200),
         });
         var client = new BackgroundJobClient(storage);
-        using var http = new HttpClient { BaseAddress = simulator.Url, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient { BaseAddress = simulator.BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", poeKey);
         var from = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2);
         (long Statements, long Transactions) before, after;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Poe.Simulator;
 using Poe.Simulator.Auth;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Bench.Infrastructure;
@@ -31,7 +32,7 @@ public static class PollEngine
         var window = TimeSpan.FromSeconds(quick ? 3 : 10);
         var baselineWindow = TimeSpan.FromSeconds(quick ? 2 : 5);
         var started = DateTimeOffset.UtcNow;
-        await using var simulator = await SimulatorHost.StartAsync(1_000_000);
+        await using var simulator = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = 1_000_000);
         var videos = Enumerable.Range(0, watches)
             .Select(i => simulator.Videos.Create(new VideoSpec { Id = $"video_s2_{i}", QueuedTime = TimeSpan.Zero, RunningTime = TimeSpan.FromHours(1) }).Id)
             .ToList();
@@ -50,7 +51,7 @@ public static class PollEngine
 
         var db = await context.CreateBridgeDatabaseAsync("bench_s2");
         double polls, statements, transactions;
-        await using (var bridge = await context.StartBridgeAsync("s2", db, simulator.Url, "poe-key-s2", settings))
+        await using (var bridge = await context.StartBridgeAsync("s2", db, simulator.BaseUrl, "poe-key-s2", settings))
         {
             BenchContext.Say($"scenario 2: {watches} watches across {keys} keys, interval {interval.TotalSeconds:0} s (demand {watches / interval.TotalSeconds:0} polls/s)");
             await Seed.ActiveWatchesAsync(db, watches, "video_s2_", new Uri("http://127.0.0.1:9/hooks/s2"), clients, TimeSpan.Zero);
@@ -91,9 +92,9 @@ public static class PollEngine
         return new ScenarioResult(2, "poll engine", workload, (DateTimeOffset.UtcNow - started).TotalSeconds, figures, absolute);
     }
 
-    private static async Task<double> BareLoopAsync(SimulatorHost simulator, List<(string Name, string PoeKey)> clients, List<string> videos, TimeSpan window)
+    private static async Task<double> BareLoopAsync(InProcessSimulator simulator, List<(string Name, string PoeKey)> clients, List<string> videos, TimeSpan window)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = PollRunnerConcurrency }) { BaseAddress = simulator.Url };
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = PollRunnerConcurrency }) { BaseAddress = simulator.BaseUrl };
         using var stop = new CancellationTokenSource(window);
         var polls = 0;
         await Load.ForAllAsync(int.MaxValue, PollRunnerConcurrency, async i =>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
+using Poe.Simulator;
 using Poe.WebhookBridge.Bench.Infrastructure;
 using Poe.WebhookBridge.Bench.Reporting;
 
@@ -21,10 +22,10 @@ public static class Registration
         var duration = TimeSpan.FromSeconds(context.Quick ? 3 : 20);
         var warmUp = TimeSpan.FromSeconds(context.Quick ? 1 : 2);
         var started = DateTimeOffset.UtcNow;
-        await using var simulator = await SimulatorHost.StartAsync(500);
+        await using var simulator = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = 500);
         var db = await context.CreateBridgeDatabaseAsync("bench_s1");
         // The watches are for unknown videos (404s, tolerated); a small budget keeps their polling in the background.
-        await using var bridge = await context.StartBridgeAsync("s1", db, simulator.Url, "poe-key-s1", new Dictionary<string, string>
+        await using var bridge = await context.StartBridgeAsync("s1", db, simulator.BaseUrl, "poe-key-s1", new Dictionary<string, string>
         {
             ["Poe__RequestsPerMinute"] = "60",
         });

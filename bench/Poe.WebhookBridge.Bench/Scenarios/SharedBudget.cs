@@ -1,4 +1,5 @@
 using System.Globalization;
+using Poe.Simulator;
 using Poe.Simulator.Auth;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Bench.Infrastructure;
@@ -27,7 +28,7 @@ public static class SharedBudget
         // taken again the moment they free, so the opening burst echoes every 63 s and a 60 s window may miss one echo.
         var window = TimeSpan.FromSeconds(quick ? 8 : 63);
         var started = DateTimeOffset.UtcNow;
-        await using var simulator = await SimulatorHost.StartAsync(budget);
+        await using var simulator = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = budget);
         var db = await context.CreateBridgeDatabaseAsync("bench_s7");
         var settings = new Dictionary<string, string>
         {
@@ -37,7 +38,7 @@ public static class SharedBudget
             // polling asks only for the ones worth a request (it aims at 88 % of a short key's budget, by design).
             ["Polling__Strategy"] = "fixed",
         };
-        var bridges = await Task.WhenAll(Enumerable.Range(0, Instances).Select(i => context.StartBridgeAsync($"s7-{i}", db, simulator.Url, PoeKey, settings)));
+        var bridges = await Task.WhenAll(Enumerable.Range(0, Instances).Select(i => context.StartBridgeAsync($"s7-{i}", db, simulator.BaseUrl, PoeKey, settings)));
         try
         {
             BenchContext.Say($"scenario 7: {Instances} instances, one key at {budget} rpm, {videos} videos at {interval.TotalSeconds:0} s (demand {3 * budget} rpm)");

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Poe.Simulator;
 using Poe.Simulator.Faults;
 using Poe.Simulator.Requests;
@@ -7,32 +5,21 @@ using Poe.Simulator.Videos;
 
 namespace Poe.WebhookBridge.Tests.Support;
 
-/// <summary>
-/// The bundled Poe simulator started in-process on a loopback port, on the real clock (so its request log and the
-/// bridge's timestamps compare directly). Videos are created through its <see cref="VideoStore"/>.
-/// </summary>
+/// <summary>The bundled Poe simulator in this process (<see cref="InProcessSimulator"/>), with the shapes of video tests ask for.</summary>
 public sealed class PoeSimulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly InProcessSimulator _simulator;
 
-    private PoeSimulator(WebApplication app)
-    {
-        _app = app;
-        BaseUrl = new Uri(app.Urls.First());
-    }
+    private PoeSimulator(InProcessSimulator simulator) => _simulator = simulator;
 
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl => _simulator.BaseUrl;
 
-    public VideoStore Videos => _app.Services.GetRequiredService<VideoStore>();
+    public VideoStore Videos => _simulator.Videos;
 
-    public RequestLog Requests => _app.Services.GetRequiredService<RequestLog>();
+    public RequestLog Requests => _simulator.Requests;
 
-    public static async Task<PoeSimulator> StartAsync(Action<SimulatorOptions>? configure = null)
-    {
-        var app = SimulatorApp.Build(["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], configure);
-        await app.StartAsync();
-        return new PoeSimulator(app);
-    }
+    public static async Task<PoeSimulator> StartAsync(Action<SimulatorOptions>? configure = null) =>
+        new(await InProcessSimulator.StartAsync(configure));
 
     /// <summary>A video starting now that stays queued, then runs, then ends with <paramref name="outcome"/>; faults are answered first, one per poll.</summary>
     public SimulatedVideo Create(
@@ -52,9 +39,5 @@ public sealed class PoeSimulator : IAsyncDisposable
 
     public IReadOnlyList<RequestLogEntry> RequestsFor(string videoId) => [.. Requests.Since().Where(r => r.VideoId == videoId).OrderBy(r => r.AtMs)];
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _simulator.DisposeAsync();
 }
