@@ -27,12 +27,15 @@ public sealed class DeliveryBridge : IAsyncLifetime
 
     public string RotatingPreviousSecret { get; } = TestClient.NewSigningSecret();
 
+    /// <summary>How long an attempt on a consumer that never answers holds its slot.</summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+
     public async Task InitializeAsync()
     {
         _connectionString = await PostgresServer.CreateDatabaseAsync("delivery");
         var settings = BridgeSettings.For(_connectionString, Shop, Rotating);
         settings["Clients:rotating:PreviousSigningSecret"] = RotatingPreviousSecret;
-        settings["Webhooks:Timeout"] = "00:00:02";
+        settings["Webhooks:Timeout"] = AttemptTimeout.ToString();
         UseShortSchedule(settings, RetryStep);
         Bridge = BridgeFactory.FromSettings(settings);
         await WarmUpAsync(Bridge);

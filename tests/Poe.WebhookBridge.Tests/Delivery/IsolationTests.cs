@@ -33,7 +33,10 @@ public sealed class IsolationTests(DeliveryBridge fixture, ITestOutputHelper out
         output.WriteLine($"healthy consumer alone: median {Median(alone)} ms, max {alone.Max()} ms");
         output.WriteLine($"beside a hanging one:   median {Median(besideTheDeadOne)} ms, max {besideTheDeadOne.Max()} ms");
         Assert.Equal(DeliveryCapacity.MaxPerHost, dead.MaxConcurrentRequests);
-        Assert.True(besideTheDeadOne.Max() < 1000, $"a delivery took {besideTheDeadOne.Max()} ms beside the hanging consumer");
+        // Blocked behind the hanging consumer, a delivery would wait for an attempt to time out; a loaded machine's
+        // hiccups (a second here and there on 2 cores) stay well below that.
+        var blocked = DeliveryBridge.AttemptTimeout.TotalMilliseconds;
+        Assert.True(besideTheDeadOne.Max() < blocked * 0.75, $"a delivery took {besideTheDeadOne.Max()} ms beside the hanging consumer (its attempts time out after {blocked} ms)");
         Assert.True(Median(besideTheDeadOne) < Median(alone) + 250, "the hanging consumer slowed the healthy one down");
     }
 
