@@ -8,87 +8,110 @@ using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Watches;
 
-/// <summary>Creates a watch durably — with its poll target and idempotency record in one transaction — or finds the identical active one.</summary>
-internal sealed class WatchRegistrar(BridgeDbContext db, TimeProvider time, IOptions<PollingOptions> polling, PollPlanner planner, WatchResponseWriter writer, ILogger<WatchRegistrar> logger)
+/// <summary>
+/// Creates a watch durably — with its poll target in one statement, and its idempotency record in the same
+/// transaction — or finds the identical active one.
+/// </summary>
+internal sealed class WatchRegistrar(
+    NpgsqlDataSource dataSource, BridgeDbContext db, TimeProvider time, IOptions<PollingOptions> polling, PollPlanner planner, WatchResponseWriter writer, ILogger<WatchRegistrar> logger)
 {
     private const int Attempts = 3;
 
     public async Task<RegistrationResult> RegisterAsync(Client client, CreateWatchRequest request, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             try
             {
-                return await TryRegisterAsync(client, request, idempotency, cancellationToken);
+                if (await TryRegisterAsync(client, request, idempotency, cancellationToken) is { } result)
+                {
+                    return result;
+                }
             }
-            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique && attempt < Attempts)
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && attempt < Attempts)
             {
-                db.ChangeTracker.Clear();
-                if (unique.ConstraintName != "ix_watches_active_identity")
+                if (ex.ConstraintName != WatchInsert.ActiveIdentityIndex)
                 {
                     // Another request with the same Idempotency-Key won the race: its answer is now stored.
                     return RegistrationResult.IdempotencyRace;
                 }
             }
         }
+
+        throw new InvalidOperationException("An identical active watch was found and gone again on every attempt.");
     }
 
-    private async Task<RegistrationResult> TryRegisterAsync(Client client, CreateWatchRequest request, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
+    /// <returns>Null when an identical watch was active at the insert but no longer when read: try again.</returns>
+    private async Task<RegistrationResult?> TryRegisterAsync(Client client, CreateWatchRequest request, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var existing = await db.Watches.SingleOrDefaultAsync(
-            w => w.ClientName == client.Name && w.VideoId == request.VideoId && w.CallbackUrl == request.CallbackUrl && w.Status == WatchStatus.Active,
-            cancellationToken);
-
-        RegistrationResult result;
-        if (existing is not null)
+        var watch = new Watch
         {
-            var due = await db.VideoPolls.Where(p => p.PoeKeyId == existing.PoeKeyId && p.VideoId == existing.VideoId)
-                .Select(p => (DateTimeOffset?)p.NextPollAt).SingleOrDefaultAsync(cancellationToken);
-            result = new RegistrationResult(WatchResponse.From(existing, due), Created: false);
+            Id = Ids.NewWatchId(),
+            ClientName = client.Name,
+            VideoId = request.VideoId,
+            CallbackUrl = request.CallbackUrl,
+            PoeKeyId = client.PoeKeyId,
+            Events = [.. request.Events ?? WatchEventTypes.Default],
+            Metadata = new Dictionary<string, string>(request.Metadata ?? new Dictionary<string, string>()),
+            CreatedAt = now,
+        };
+        var firstPollAt = planner.PlanFirst(watch.PoeKeyId, watch.VideoId, now);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Without an idempotency record the insert is one statement, atomic by itself.
+        await using var transaction = idempotency is null ? null : await connection.BeginTransactionAsync(cancellationToken);
+        var due = await WatchInsert.TryInsertAsync(connection, transaction, watch, firstPollAt, polling.Value.Interval, cancellationToken);
+        RegistrationResult result;
+        if (due is not null)
+        {
+            result = new RegistrationResult(WatchResponse.From(watch, due), Created: true);
+        }
+        else if (await FindIdenticalAsync(watch, cancellationToken) is { } existing)
+        {
+            result = new RegistrationResult(existing, Created: false);
         }
         else
         {
-            var watch = new Watch
-            {
-                Id = Ids.NewWatchId(),
-                ClientName = client.Name,
-                VideoId = request.VideoId,
-                CallbackUrl = request.CallbackUrl,
-                PoeKeyId = client.PoeKeyId,
-                Events = [.. request.Events ?? WatchEventTypes.Default],
-                Metadata = new Dictionary<string, string>(request.Metadata ?? new Dictionary<string, string>()),
-                CreatedAt = now,
-            };
-            var firstPollAt = planner.PlanFirst(watch.PoeKeyId, watch.VideoId, now);
-            var due = await db.EnsureScheduledAsync(watch.PoeKeyId, watch.VideoId, now, firstPollAt, polling.Value.Interval, cancellationToken);
-            db.Watches.Add(watch);
-            result = new RegistrationResult(WatchResponse.From(watch, due), Created: true);
+            return null;
         }
 
-        if (idempotency is not null)
+        if (transaction is not null)
         {
-            db.IdempotencyRecords.Add(new IdempotencyRecord
+            await WatchInsert.RecordAsync(connection, transaction, new IdempotencyRecord
             {
                 ClientName = client.Name,
-                Key = idempotency.Key,
+                Key = idempotency!.Key,
                 RequestHash = idempotency.RequestHash,
                 StatusCode = result.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK,
                 ResponseBody = writer.Serialize(result.Watch!),
-                Location = result.Created ? WatchesApi.LocationOf(result.Watch!.Id) : null,
+                Location = result.Created ? WatchesApi.LocationOf(watch.Id) : null,
                 CreatedAt = now,
-            });
+            }, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         if (result.Created)
         {
-            WatchLog.Registered(logger, result.Watch!.Id, client.Name, request.VideoId, new Uri(request.CallbackUrl));
+            WatchLog.Registered(logger, watch.Id, client.Name, watch.VideoId, new Uri(watch.CallbackUrl));
         }
 
         return result;
+    }
+
+    private async Task<WatchResponse?> FindIdenticalAsync(Watch watch, CancellationToken cancellationToken)
+    {
+        var existing = await db.Watches.AsNoTracking().SingleOrDefaultAsync(
+            w => w.ClientName == watch.ClientName && w.VideoId == watch.VideoId && w.CallbackUrl == watch.CallbackUrl && w.Status == WatchStatus.Active,
+            cancellationToken);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        var due = await db.VideoPolls.Where(p => p.PoeKeyId == existing.PoeKeyId && p.VideoId == existing.VideoId)
+            .Select(p => (DateTimeOffset?)p.NextPollAt).SingleOrDefaultAsync(cancellationToken);
+        return WatchResponse.From(existing, due);
     }
 }
 

@@ -33,7 +33,7 @@ internal sealed class WatchConfiguration : IEntityTypeConfiguration<Watch>
         builder.HasIndex(w => new { w.ClientName, w.VideoId, w.CallbackUrl })
             .IsUnique()
             .HasFilter("status = 'active'")
-            .HasDatabaseName("ix_watches_active_identity");
+            .HasDatabaseName(WatchInsert.ActiveIdentityIndex);
         builder.HasIndex(w => new { w.ClientName, w.CreatedAt, w.Id }).IsDescending(false, true, true);
         builder.HasIndex(w => new { w.PoeKeyId, w.VideoId }).HasFilter("status = 'active'").HasDatabaseName("ix_watches_active_video");
         builder.HasIndex(w => w.CreatedAt).HasFilter("status = 'active'").HasDatabaseName("ix_watches_active_created_at");
