@@ -1,6 +1,10 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Poe.WebhookBridge.Clients;
+using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Tests.Support;
+using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Tests.Watches;
 
@@ -16,6 +20,37 @@ public sealed class NaturalDedupeTests(BridgeFactory bridge) : BridgeTest(bridge
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(id, (await again.ReadJsonAsync()).GetProperty("id").GetString());
         Assert.Equal(1, await Database.QueryAsync(db => db.Watches.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Registering_an_identical_active_watch_leaves_its_video_poll_as_it_is_while_another_watch_pulls_it_forward()
+    {
+        // Written directly and due in an hour, so the background poller leaves them alone.
+        var poeKeyId = Bridge.Services.GetRequiredService<ClientRegistry>().FindByName("shop")!.PoeKeyId;
+        var now = DateTimeOffset.UtcNow;
+        var due = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()).AddHours(1);
+        await Database.QueryAsync(db =>
+        {
+            db.Watches.Add(new Watch
+            {
+                Id = "watch_existing", ClientName = "shop", VideoId = "video_dup", CallbackUrl = "https://app.example/hooks/poe", PoeKeyId = poeKeyId,
+                Events = [.. WatchEventTypes.Default], Metadata = [], CreatedAt = now,
+            });
+            db.VideoPolls.Add(new VideoPoll { PoeKeyId = poeKeyId, VideoId = "video_dup", NextPollAt = due, LastPolledAt = now, CreatedAt = now });
+            return db.SaveChangesAsync();
+        });
+
+        using var identical = await Shop.RegisterAsync("video_dup");
+        var unchanged = await Database.QueryAsync(db => db.VideoPolls.Select(p => p.NextPollAt).SingleAsync());
+        using var another = await Shop.RegisterAsync("video_dup", "https://app.example/other");
+
+        Assert.Equal(HttpStatusCode.OK, identical.StatusCode);
+        var existing = await identical.ReadJsonAsync();
+        Assert.Equal("watch_existing", existing.GetProperty("id").GetString());
+        Assert.Equal(due.ToUnixTimeSeconds(), existing.GetProperty("next_poll_at").GetInt64());
+        Assert.Equal(due, unchanged);
+        Assert.Equal(HttpStatusCode.Created, another.StatusCode);
+        Assert.InRange((await another.ReadJsonAsync()).GetProperty("next_poll_at").GetInt64(), now.ToUnixTimeSeconds(), now.ToUnixTimeSeconds() + 3);
     }
 
     [Fact]

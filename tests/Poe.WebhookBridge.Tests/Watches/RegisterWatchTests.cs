@@ -34,6 +34,9 @@ public sealed class RegisterWatchTests(BridgeFactory bridge) : BridgeTest(bridge
         var createdAt = watch.GetProperty("created_at").GetInt64();
         Assert.InRange(createdAt, before, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         Assert.InRange(watch.GetProperty("next_poll_at").GetInt64(), createdAt, createdAt + 2);
+        var stored = await Database.QueryAsync(db => db.Watches.AsNoTracking().SingleAsync(w => w.Id == id));
+        Assert.Equal(new Dictionary<string, string> { ["order"] = "42" }, stored.Metadata);
+        Assert.Equal(createdAt, stored.CreatedAt.ToUnixTimeSeconds());
     }
 
     [Fact]
