@@ -13,7 +13,6 @@ internal static class CreateWatchEndpoint
     public static async Task<Results<Created<WatchResponse>, Ok<WatchResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpContext context,
         ClientRegistry clients,
-        BridgeDbContext db,
         WatchRegistrar registrar,
         CallbackUrlValidator callbackValidator,
         TimeProvider time,
@@ -41,7 +40,7 @@ internal static class CreateWatchEndpoint
             }
 
             idempotency = IdempotencyClaim.For(key, body);
-            if (await ReplayAsync(context, db, client, idempotency, time, cancellationToken) is { } replay)
+            if (await ReplayAsync(context, client, idempotency, time, cancellationToken) is { } replay)
             {
                 return replay;
             }
@@ -79,7 +78,7 @@ internal static class CreateWatchEndpoint
             var result = await registrar.RegisterAsync(client, request, idempotency, cancellationToken);
             if (result.Watch is null)
             {
-                return await ReplayAsync(context, db, client, idempotency!, time, cancellationToken)
+                return await ReplayAsync(context, client, idempotency!, time, cancellationToken)
                     ?? throw new InvalidOperationException("An idempotency race left no stored answer.");
             }
 
@@ -90,8 +89,10 @@ internal static class CreateWatchEndpoint
     }
 
     private static async Task<Results<Created<WatchResponse>, Ok<WatchResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
-        HttpContext context, BridgeDbContext db, Client client, IdempotencyClaim idempotency, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, Client client, IdempotencyClaim idempotency, TimeProvider time, CancellationToken cancellationToken)
     {
+        // Resolved only here: most registrations carry no key, and a DbContext costs a registration more than its SQL.
+        var db = context.RequestServices.GetRequiredService<BridgeDbContext>();
         var record = await db.FindAsync(client.Name, idempotency.Key, time.GetUtcNow(), cancellationToken);
         if (record is null)
         {

@@ -13,7 +13,7 @@ namespace Poe.WebhookBridge.Watches;
 /// transaction — or finds the identical active one.
 /// </summary>
 internal sealed class WatchRegistrar(
-    NpgsqlDataSource dataSource, BridgeDbContext db, TimeProvider time, IOptions<PollingOptions> polling, PollPlanner planner, WatchResponseWriter writer, ILogger<WatchRegistrar> logger)
+    NpgsqlDataSource dataSource, IServiceProvider services, TimeProvider time, IOptions<PollingOptions> polling, PollPlanner planner, WatchResponseWriter writer, ILogger<WatchRegistrar> logger)
 {
     private const int Attempts = 3;
 
@@ -101,6 +101,8 @@ internal sealed class WatchRegistrar(
 
     private async Task<WatchResponse?> FindIdenticalAsync(Watch watch, CancellationToken cancellationToken)
     {
+        // Resolved only on this rare path: creating a DbContext costs a registration more than its SQL.
+        var db = services.GetRequiredService<BridgeDbContext>();
         var existing = await db.Watches.AsNoTracking().SingleOrDefaultAsync(
             w => w.ClientName == watch.ClientName && w.VideoId == watch.VideoId && w.CallbackUrl == watch.CallbackUrl && w.Status == WatchStatus.Active,
             cancellationToken);
