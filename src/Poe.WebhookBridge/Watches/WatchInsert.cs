@@ -5,7 +5,7 @@ using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Watches;
 
-/// <summary>The SQL of a registration: one round trip, where EF Core took five (select, upsert, savepoint, insert, commit).</summary>
+/// <summary>The SQL of a registration: one round trip, where EF Core took six (select, upsert, savepoint, insert, release, commit).</summary>
 internal static class WatchInsert
 {
     /// <summary>The natural dedupe of SPEC §2: at most one active watch per client, video and callback URL.</summary>
