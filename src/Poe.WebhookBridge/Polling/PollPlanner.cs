@@ -14,6 +14,7 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
 
     private volatile Dictionary<string, double> _pressure = [];
+    private volatile Dictionary<string, DateTimeOffset> _shortSince = [];
     private volatile Dictionary<(string Model, string Seconds), DurationPrior> _priors = [];
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
 
@@ -22,7 +23,7 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
         string poeKeyId, string videoId, VideoOutlook video, string? model, string? seconds, DateTimeOffset sentAt)
     {
         var options = polling.Value;
-        if (options.Strategy == PollingStrategy.Fixed || !_pressure.TryGetValue(poeKeyId, out var pressure))
+        if (!Steered(poeKeyId, sentAt, out var pressure))
         {
             return (sentAt + options.Interval, null, null);
         }
@@ -42,12 +43,25 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
     public DateTimeOffset PlanFirst(string poeKeyId, string videoId, DateTimeOffset registeredAt)
     {
         var options = polling.Value;
-        if (options.Strategy == PollingStrategy.Fixed || !_pressure.TryGetValue(poeKeyId, out var pressure))
+        if (!Steered(poeKeyId, registeredAt, out var pressure))
         {
             return registeredAt;
         }
 
         return registeredAt + AdaptiveCadence.FirstGap(_priors.Values, pressure, options.Interval, options.MaxInterval, AdaptiveCadence.Stagger(videoId));
+    }
+
+    /// <summary>
+    /// Whether the key plans adaptively at <paramref name="at"/>, and at what price of a request: only once it has been
+    /// short of budget for a whole <see cref="AdaptiveCadence.SteeringWindow"/>. Before that its price is a guess, not
+    /// yet steered by its own demand, and a key short for a moment (a burst of videos that end at their first poll)
+    /// is better served at the interval, which the rate slots and the pacer keep within the budget anyway.
+    /// </summary>
+    private bool Steered(string poeKeyId, DateTimeOffset at, out double pressure)
+    {
+        pressure = 0;
+        return polling.Value.Strategy == PollingStrategy.Adaptive && _pressure.TryGetValue(poeKeyId, out pressure)
+            && _shortSince.TryGetValue(poeKeyId, out var since) && at - since >= AdaptiveCadence.SteeringWindow;
     }
 
     /// <summary>
@@ -83,9 +97,11 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT model, video_seconds, mean_seconds, deviation_seconds, samples, surprise FROM bridge.duration_stats"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var pressure = new Dictionary<string, double>(StringComparer.Ordinal);
+        var shortSince = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {
             var key = reader.GetString(0);
+            shortSince[key] = _shortSince.TryGetValue(key, out var since) ? since : now;
             var current = _pressure.TryGetValue(key, out var p) ? p : AdaptiveCadence.InitialPressure;
             pressure[key] = AdaptiveCadence.NextPressure(current, sentInWindow: reader.GetInt32(2), waiting: reader.GetInt32(1), budget);
         }
@@ -98,6 +114,7 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
         }
 
         _pressure = pressure;
+        _shortSince = shortSince;
         _priors = priors;
     }
 }

@@ -21,9 +21,10 @@ public sealed class AdaptiveScheduleTests(AdaptiveScheduleTests.Fixture fixture)
         // Six videos polled every second would need 360 requests a minute: the key is short, so it plans adaptively.
         string[] ending = ["video_adaptive_1", "video_adaptive_2", "video_adaptive_3", "video_adaptive_4"];
         string[] running = ["video_adaptive_long_1", "video_adaptive_long_2"];
+        // They end after the key has been short for a steering window, so their last polls were planned with an estimate.
         foreach (var id in ending)
         {
-            poe.Create(id, running: TimeSpan.FromSeconds(12), queued: TimeSpan.FromSeconds(1));
+            poe.Create(id, running: AdaptiveCadence.SteeringWindow + TimeSpan.FromSeconds(12), queued: TimeSpan.FromSeconds(1));
         }
 
         foreach (var id in running)
@@ -57,10 +58,12 @@ public sealed class AdaptiveScheduleTests(AdaptiveScheduleTests.Fixture fixture)
             await PollingBridge.WatchAsync(bridge.Shop, id);
         }
 
-        // Once the planner has priced the short key, its polls carry an expected end.
+        // Once the planner has priced the short key, its polls carry an expected end; first polls are planned once the
+        // key has stayed short for a steering window (and a planner refresh more).
         await Eventually.TrueAsync(
             () => bridge.Database.QueryAsync(db => db.VideoPolls.AnyAsync(p => busy.Contains(p.VideoId) && p.ExpectedEndAt != null)),
             TimeSpan.FromSeconds(30), "adaptive plans on the short key");
+        await Task.Delay(AdaptiveCadence.SteeringWindow + TimeSpan.FromSeconds(3));
 
         const string VideoId = "video_first_planned";
         poe.Create(VideoId, running: TimeSpan.FromSeconds(3), queued: TimeSpan.FromSeconds(1));

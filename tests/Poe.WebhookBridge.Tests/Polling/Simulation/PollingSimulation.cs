@@ -15,7 +15,7 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
 
     public SimulationResult Run(IReadOnlyList<SyntheticVideo> videos)
     {
-        var states = videos.Select(v => new State(v)).ToList();
+        var states = videos.Select((v, i) => new State(v, $"video_{i}")).ToList();
         var sent = new Queue<double>();
         var result = new SimulationResult();
         var learned = new Dictionary<(string, string), DurationPrior>();
@@ -23,6 +23,7 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
         var pressure = AdaptiveCadence.InitialPressure;
         var pacedUntil = Epoch;
         var refreshedAt = double.MinValue;
+        double? shortSince = null;
         for (var t = 0.0; t < end && states.Any(s => !s.Done); t += Step)
         {
             while (sent.Count > 0 && sent.Peek() <= t - 60)
@@ -30,12 +31,13 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
                 sent.Dequeue();
             }
 
-            // As a registration does: a new video is due at once, or when the planner puts its first poll.
+            // As a registration does: a new video is due at once, or, on a key that plans adaptively, when the planner
+            // puts its first poll.
             foreach (var state in states.Where(s => !s.Registered && s.Video.CreatedAt <= t))
             {
                 state.Registered = true;
-                state.NextDue = Short(states)
-                    ? t + AdaptiveCadence.FirstGap(learned.Values, pressure, interval, maxInterval, AdaptiveCadence.Stagger($"video_{states.IndexOf(state)}")).TotalSeconds
+                state.NextDue = Steered(shortSince, t)
+                    ? t + AdaptiveCadence.FirstGap(learned.Values, pressure, interval, maxInterval, AdaptiveCadence.Stagger(state.Id)).TotalSeconds
                     : t;
             }
 
@@ -47,6 +49,7 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
             {
                 // As PollPlanner does every few seconds: steer the pressure by what the key sent lately and what waits.
                 refreshedAt = t;
+                shortSince = Short(states) ? shortSince ?? t : null;
                 var window = AdaptiveCadence.SteeringWindow.TotalSeconds;
                 pressure = AdaptiveCadence.NextPressure(pressure, sent.Count(at => at > t - window), due.Count, budgetPerMinute);
             }
@@ -58,14 +61,14 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
             {
                 sent.Enqueue(t);
                 result.MaxWindow = Math.Max(result.MaxWindow, sent.Count);
-                Poll(state, t, states, learned, pressure, result);
+                Poll(state, t, Steered(shortSince, t), learned, pressure, result);
             }
         }
 
         return result;
     }
 
-    private void Poll(State state, double t, List<State> states, Dictionary<(string, string), DurationPrior> learned, double pressure, SimulationResult result)
+    private void Poll(State state, double t, bool steered, Dictionary<(string, string), DurationPrior> learned, double pressure, SimulationResult result)
     {
         var video = state.Video;
         if (state.LastPolled is { } last && state.LastPlanned is { } planned)
@@ -96,7 +99,7 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
         }
 
         double gap;
-        if (!Short(states))
+        if (!steered)
         {
             gap = interval.TotalSeconds;
         }
@@ -106,7 +109,7 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
                 state.ProgressStartedAt is { } s ? Epoch.AddSeconds(s) : null, state.ProgressStartedValue);
             var prior = learned.GetValueOrDefault((video.Model, video.Seconds), DurationPrior.Default);
             var (mean, spread) = AdaptiveCadence.ExpectedEnd(outlook, prior, Epoch.AddSeconds(t));
-            gap = AdaptiveCadence.NextGap(mean, spread, pressure, interval, maxInterval, AdaptiveCadence.Stagger($"video_{states.IndexOf(state)}")).TotalSeconds;
+            gap = AdaptiveCadence.NextGap(mean, spread, pressure, interval, maxInterval, AdaptiveCadence.Stagger(state.Id)).TotalSeconds;
             (state.ExpectedEnd, state.Spread) = (t + mean, spread);
         }
 
@@ -114,9 +117,13 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
         state.NextDue = t + gap;
     }
 
-    /// <summary>As PollPlanner sees a key: adaptive only while it cannot poll every video at the interval.</summary>
+    /// <summary>As PollPlanner sees a key: short while it cannot poll every video at the interval.</summary>
     private bool Short(List<State> states) =>
         strategy == PollingStrategy.Adaptive && states.Count(s => s.Registered && !s.Done) * (60 / interval.TotalSeconds) > budgetPerMinute;
+
+    /// <summary>As PollPlanner decides: adaptive once the key has been short for a whole steering window.</summary>
+    private static bool Steered(double? shortSince, double t) =>
+        shortSince is { } since && t - since >= AdaptiveCadence.SteeringWindow.TotalSeconds;
 
     /// <summary>As PollResultWriter does after a completion: running means over the last ~50 videos of the kind.</summary>
     private static void Learn(Dictionary<(string, string), DurationPrior> learned, SyntheticVideo video, State state)
@@ -137,9 +144,11 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
             prior.Surprise + (((surprise ?? prior.Surprise) - prior.Surprise) * weight));
     }
 
-    private sealed class State(SyntheticVideo video)
+    private sealed class State(SyntheticVideo video, string id)
     {
         public SyntheticVideo Video { get; } = video;
+
+        public string Id { get; } = id;
 
         public bool Registered { get; set; }
 
