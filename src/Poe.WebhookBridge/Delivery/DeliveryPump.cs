@@ -11,13 +11,16 @@ namespace Poe.WebhookBridge.Delivery;
 /// Firings relay one another: each pumps for its window, then hands over as soon as a newer firing is waiting. With
 /// no newer firing (Hangfire late under load) it carries on, up to <see cref="MaxLife"/>, so a late firing leaves no
 /// gap in which a stored event would wait. One worker pumps at a time in a process.
+/// MaxLife only bounds how long one job runs when firings have stopped altogether, within what Hangfire's sliding
+/// invisibility timeout keeps alive. It was 30 s: in the crowded start of the test suite a healthy delivery once waited
+/// over 15 s, as if a pump had reached it while firings were late.
 /// </remarks>
 public sealed class DeliveryPump(OutboxClaims claims, InFlightDeliveries inFlight, DeliveryDispatcher dispatcher, ILogger<DeliveryPump> logger) : IDisposable
 {
     /// <summary>How long the pump sleeps when nothing is due: the worst delay before an event due by the clock is attempted.</summary>
     public static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(100);
 
-    public static readonly TimeSpan MaxLife = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxLife = TimeSpan.FromMinutes(5);
 
     private static readonly TimeSpan HandoverWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ErrorPause = TimeSpan.FromSeconds(1);
