@@ -1,3 +1,5 @@
+using Poe.Simulator.Requests;
+
 namespace Poe.WebhookBridge.Bench.Reporting;
 
 public static class Stats
@@ -18,23 +20,7 @@ public static class Stats
     /// <summary>The most requests in any 60 s window, and how many windows (one ending at each request) held more than the budget.</summary>
     public static (int Max, int OverBudget) Windows(IReadOnlyList<long> atMs, int budget)
     {
-        var sorted = atMs.Order().ToArray();
-        var (max, over, start) = (0, 0, 0);
-        for (var end = 0; end < sorted.Length; end++)
-        {
-            while (sorted[end] - sorted[start] >= 60_000)
-            {
-                start++;
-            }
-
-            var count = end - start + 1;
-            max = Math.Max(max, count);
-            if (count > budget)
-            {
-                over++;
-            }
-        }
-
-        return (max, over);
+        var counts = RequestWindows.Counts(atMs, TimeSpan.FromMinutes(1)).ToList();
+        return (counts.DefaultIfEmpty().Max(), counts.Count(c => c > budget));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Poe.Simulator.Faults;
+using Poe.Simulator.Requests;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.ReliabilityTests.Support;
 using Poe.WebhookBridge.Tests.Support;
@@ -57,7 +58,7 @@ public sealed class PoeFaultTests(ITestOutputHelper output)
         var lost = watches.Count(w => !deliveries.Any(d => d.WatchId == w.Id && d.Type == (outcomes[w.Video] == VideoOutcome.Completed ? "video.completed" : "video.failed")));
         var stray = deliveries.Count(d => d.Type is not ("video.completed" or "video.failed"));
         var polls = cluster.Poe.Requests.Since();
-        var busiest = RateWindow.Busiest(polls.Select(p => p.AtMs), 60_000);
+        var busiest = RequestWindows.Busiest(polls.Select(p => p.AtMs), TimeSpan.FromMinutes(1));
 
         Summary.Report(output,
             $"poe faults: watches={watchCount} faults injected={injected} polls={polls.Count} (429: {polls.Count(p => p.Status == 429)}) " +

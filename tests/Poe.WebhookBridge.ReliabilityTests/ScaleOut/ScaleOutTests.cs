@@ -1,4 +1,5 @@
 using System.Globalization;
+using Poe.Simulator.Requests;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.ReliabilityTests.Support;
 using Poe.WebhookBridge.Tests.Support;
@@ -61,8 +62,8 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         var closest = polls.GroupBy(p => p.VideoId)
             .SelectMany(g => g.OrderBy(p => p.AtMs).Zip(g.OrderBy(p => p.AtMs).Skip(1), (a, b) => b.AtMs - a.AtMs))
             .DefaultIfEmpty(long.MaxValue).Min();
-        var busiestMinute = RateWindow.Busiest(polls.Select(p => p.AtMs), 60_000);
-        var busiestTenSeconds = RateWindow.Busiest(polls.Select(p => p.AtMs), 10_000);
+        var busiestMinute = RequestWindows.Busiest(polls.Select(p => p.AtMs), TimeSpan.FromMinutes(1));
+        var busiestTenSeconds = RequestWindows.Busiest(polls.Select(p => p.AtMs), TimeSpan.FromSeconds(10));
         var span = polls.Count == 0 ? 0 : (polls.Max(p => p.AtMs) - polls.Min(p => p.AtMs)) / 1000.0;
         var totalPolls = shares.Sum(s => s.Polls);
         var totalAttempts = shares.Sum(s => s.Attempts);
