@@ -147,9 +147,7 @@ public static class AdaptiveCadence
     public static TimeSpan FirstGap(IEnumerable<DurationPrior> learned, double pressure, TimeSpan interval, TimeSpan maxInterval, double stagger)
     {
         var prior = learned.MinBy(p => p.MeanSeconds) ?? DurationPrior.Default;
-        var now = DateTimeOffset.UnixEpoch;
-        var (mean, spread) = ExpectedEnd(new VideoOutlook(VideoSnapshot.Queued, null, now, null, null), prior, now);
-        return NextGap(mean, spread, pressure, interval, maxInterval, stagger);
+        return NextGap(prior.MeanSeconds, PriorSpread(prior), pressure, interval, maxInterval, stagger);
     }
 
     /// <summary>
@@ -167,12 +165,8 @@ public static class AdaptiveCadence
     /// <summary>The expected end, in seconds from <paramref name="now"/>, and its spread (one standard deviation).</summary>
     public static (double Mean, double Spread) ExpectedEnd(VideoOutlook video, DurationPrior prior, DateTimeOffset now)
     {
-        // A mean absolute deviation is about 0.8 standard deviations; an unlearned prior is wide on purpose.
         var created = video.VideoCreatedAt ?? now;
-        var estimates = new List<(double Mean, double Spread)>
-        {
-            ((created - now).TotalSeconds + prior.MeanSeconds, Math.Max(Math.Max(prior.DeviationSeconds * 1.25, prior.MeanSeconds * 0.1), MinSpreadSeconds)),
-        };
+        var estimates = new List<(double Mean, double Spread)> { ((created - now).TotalSeconds + prior.MeanSeconds, PriorSpread(prior)) };
         if (video is { Status: VideoSnapshot.InProgress, Progress: { } reported, ProgressStartedAt: { } firstSeen, ProgressStartedValue: { } firstValue })
         {
             var progress = Math.Clamp(reported, 1, 99.5);
@@ -220,6 +214,10 @@ public static class AdaptiveCadence
 
         return (hash % 1000) / 1000.0;
     }
+
+    /// <summary>One standard deviation of a video's duration by its prior alone: a mean absolute deviation is about 0.8 of one.</summary>
+    private static double PriorSpread(DurationPrior prior) =>
+        Math.Max(Math.Max(prior.DeviationSeconds * 1.25, prior.MeanSeconds * 0.1), MinSpreadSeconds);
 
     private static double Square(double x) => x * x;
 

@@ -13,8 +13,7 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
 
-    private volatile Dictionary<string, double> _pressure = [];
-    private volatile Dictionary<string, DateTimeOffset> _shortSince = [];
+    private volatile Dictionary<string, ShortKey> _short = [];
     private volatile Dictionary<(string Model, string Seconds), DurationPrior> _priors = [];
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
 
@@ -60,8 +59,13 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
     private bool Steered(string poeKeyId, DateTimeOffset at, out double pressure)
     {
         pressure = 0;
-        return polling.Value.Strategy == PollingStrategy.Adaptive && _pressure.TryGetValue(poeKeyId, out pressure)
-            && _shortSince.TryGetValue(poeKeyId, out var since) && at - since >= AdaptiveCadence.SteeringWindow;
+        if (polling.Value.Strategy != PollingStrategy.Adaptive || !_short.TryGetValue(poeKeyId, out var key) || at - key.Since < AdaptiveCadence.SteeringWindow)
+        {
+            return false;
+        }
+
+        pressure = key.Pressure;
+        return true;
     }
 
     /// <summary>
@@ -96,14 +100,12 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
         batch.BatchCommands.Add(demand);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT model, video_seconds, mean_seconds, deviation_seconds, samples, surprise FROM bridge.duration_stats"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        var pressure = new Dictionary<string, double>(StringComparer.Ordinal);
-        var shortSince = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, ShortKey>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var key = reader.GetString(0);
-            shortSince[key] = _shortSince.TryGetValue(key, out var since) ? since : now;
-            var current = _pressure.TryGetValue(key, out var p) ? p : AdaptiveCadence.InitialPressure;
-            pressure[key] = AdaptiveCadence.NextPressure(current, sentInWindow: reader.GetInt32(2), waiting: reader.GetInt32(1), budget);
+            var id = reader.GetString(0);
+            var current = _short.GetValueOrDefault(id) ?? new ShortKey(AdaptiveCadence.InitialPressure, now);
+            keys[id] = current with { Pressure = AdaptiveCadence.NextPressure(current.Pressure, sentInWindow: reader.GetInt32(2), waiting: reader.GetInt32(1), budget) };
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -113,8 +115,10 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
             priors[(reader.GetString(0), reader.GetString(1))] = new DurationPrior(reader.GetDouble(2), reader.GetDouble(3), reader.GetInt32(4), reader.GetDouble(5));
         }
 
-        _pressure = pressure;
-        _shortSince = shortSince;
+        _short = keys;
         _priors = priors;
     }
+
+    /// <summary>A key short of budget: its price of a request, and since when it has been short without a break.</summary>
+    private sealed record ShortKey(double Pressure, DateTimeOffset Since);
 }
