@@ -42,7 +42,8 @@ else
   bin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
   # A cluster someone started by hand is left running at the end; one that a test.sh run started is stopped.
   if $alone && ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" 2>/dev/null; then touch "$pg_lock.ours"; fi
-  BRIDGE_TEST_POSTGRES=$(flock -x "$pg_lock.start" bash scripts/postgres.sh start "$pg_port")
+  # -o and 9>&-: the server it starts must not inherit (and so hold) either lock.
+  BRIDGE_TEST_POSTGRES=$(flock -o -x "$pg_lock.start" bash scripts/postgres.sh start "$pg_port" 9>&-)
   export BRIDGE_TEST_POSTGRES
   if $alone; then
     # Nobody else is using the cluster: drop the databases that interrupted runs left behind, then share it.
