@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using Npgsql;
@@ -16,6 +17,7 @@ public sealed class BridgeCluster : IAsyncDisposable
 {
     private readonly BridgeProcess?[] _instances;
     private readonly List<DateTimeOffset> _kills = [];
+    private readonly List<TimeSpan> _boots = [];
 
     private BridgeCluster(int size, Dictionary<string, string?> settings, PoeSimulator poe, WebhookReceiver receiver, TestClient client, string database)
     {
@@ -44,6 +46,18 @@ public sealed class BridgeCluster : IAsyncDisposable
             lock (_kills)
             {
                 return [.. _kills];
+            }
+        }
+    }
+
+    /// <summary>How long each start took, from launching the process until it answered as live.</summary>
+    public IReadOnlyList<TimeSpan> Boots
+    {
+        get
+        {
+            lock (_boots)
+            {
+                return [.. _boots];
             }
         }
     }
@@ -91,7 +105,12 @@ public sealed class BridgeCluster : IAsyncDisposable
 
     public async Task StartInstanceAsync(int index)
     {
+        var started = Stopwatch.GetTimestamp();
         _instances[index] = await BridgeProcess.StartAsync(Settings);
+        lock (_boots)
+        {
+            _boots.Add(Stopwatch.GetElapsedTime(started));
+        }
     }
 
     public async Task KillAsync(int index)

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Poe.WebhookBridge.Tests.Delivery;
 
 /// <summary>Must show: a bridge SIGKILLed right after 50 videos turned terminal, then restarted, still delivers all 50 webhooks.</summary>
-[Collection(EndToEndCollectionDefinition.Name)]
+[Collection(AloneCollectionDefinition.Name)]
 public sealed class CrashRecoveryTests(ITestOutputHelper output)
 {
     private const int Videos = 50;

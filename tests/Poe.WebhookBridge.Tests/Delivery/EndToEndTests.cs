@@ -7,15 +7,8 @@ using Xunit.Abstractions;
 
 namespace Poe.WebhookBridge.Tests.Delivery;
 
-/// <summary>Heavy, timing-sensitive runs: alone, after the parallel collections.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class EndToEndCollectionDefinition
-{
-    public const string Name = "delivery end to end";
-}
-
 /// <summary>The whole path on the running service: the Poe simulator, polling, the outbox, a real consumer.</summary>
-[Collection(EndToEndCollectionDefinition.Name)]
+[Collection(AloneCollectionDefinition.Name)]
 public sealed class EndToEndTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan QuickPolling = TimeSpan.FromSeconds(1);

@@ -10,6 +10,7 @@ using Xunit.Abstractions;
 namespace Poe.WebhookBridge.Tests.Polling;
 
 /// <summary>Must show: at a 1 s interval, a video that turns terminal at Poe is recorded terminal within 1.5 s, p99, over 200 watches.</summary>
+[Collection(AloneCollectionDefinition.Name)]
 public sealed class DetectionLatencyTests(ITestOutputHelper output)
 {
     private const int Watches = 200;
