@@ -15,8 +15,10 @@ internal sealed class VideoPollConfiguration : IEntityTypeConfiguration<VideoPol
         builder.Property(p => p.Model).HasMaxLength(100);
         builder.Property(p => p.VideoSeconds).HasMaxLength(16);
 
-        // The claim query walks this index in due order and stops after one batch.
+        // The claim walks these in due order, and in order of the last poll for videos nearing their floor, and
+        // stops after one batch (PollClaimer.SelectDueAsync).
         builder.HasIndex(p => p.NextPollAt);
+        builder.HasIndex(p => p.LastPolledAt);
     }
 }
 

@@ -327,6 +327,9 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.HasKey("PoeKeyId", "VideoId")
                         .HasName("pk_video_polls");
 
+                    b.HasIndex("LastPolledAt")
+                        .HasDatabaseName("ix_video_polls_last_polled_at");
+
                     b.HasIndex("NextPollAt")
                         .HasDatabaseName("ix_video_polls_next_poll_at");
 
@@ -478,6 +481,7 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasFilter("status = 'active'");
 
                     b.ToTable("watches", "bridge");
+
                 });
 
             modelBuilder.Entity("Poe.WebhookBridge.Delivery.DeliveryAttempt", b =>
