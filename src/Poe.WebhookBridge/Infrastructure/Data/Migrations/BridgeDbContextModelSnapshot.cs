@@ -481,7 +481,6 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasFilter("status = 'active'");
 
                     b.ToTable("watches", "bridge");
-
                 });
 
             modelBuilder.Entity("Poe.WebhookBridge.Delivery.DeliveryAttempt", b =>

@@ -5,7 +5,7 @@
 namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class VideoPollUrgencyOrder : Migration
+    public partial class ClaimIndexes : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -15,6 +15,12 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                 schema: "bridge",
                 table: "video_polls",
                 column: "last_polled_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_rate_slots_poe_key_id_available_at_slot",
+                schema: "bridge",
+                table: "rate_slots",
+                columns: new[] { "poe_key_id", "available_at", "slot" });
         }
 
         /// <inheritdoc />
@@ -24,6 +30,11 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                 name: "ix_video_polls_last_polled_at",
                 schema: "bridge",
                 table: "video_polls");
+
+            migrationBuilder.DropIndex(
+                name: "ix_rate_slots_poe_key_id_available_at_slot",
+                schema: "bridge",
+                table: "rate_slots");
         }
     }
 }

@@ -12,8 +12,8 @@ using Poe.WebhookBridge.Infrastructure.Data;
 namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BridgeDbContext))]
-    [Migration("20261205183241_RateSlotFreeOrder")]
-    partial class RateSlotFreeOrder
+    [Migration("20261205190240_ClaimIndexes")]
+    partial class ClaimIndexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -329,6 +329,9 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 
                     b.HasKey("PoeKeyId", "VideoId")
                         .HasName("pk_video_polls");
+
+                    b.HasIndex("LastPolledAt")
+                        .HasDatabaseName("ix_video_polls_last_polled_at");
 
                     b.HasIndex("NextPollAt")
                         .HasDatabaseName("ix_video_polls_next_poll_at");
