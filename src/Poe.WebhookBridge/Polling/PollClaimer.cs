@@ -25,42 +25,6 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
 
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(15);
 
-    private const string DueColumns =
-        "p.poe_key_id, p.video_id, p.next_poll_at, p.last_polled_at, p.failure_count, p.last_status, p.last_progress, p.progress_started_at, p.progress_started_value";
-
-    private const string DueAndNotHeld =
-        "p.next_poll_at <= @now AND NOT EXISTS (SELECT 1 FROM bridge.poe_keys k WHERE k.id = p.poe_key_id AND k.hold_until > @now)";
-
-    /// <summary>
-    /// Due videos in order of <c>LEAST(next_poll_at, last_polled_at + @urgent_after)</c>. No index walks that order, and
-    /// sorting every due row made a claim take 15 ms with 20,000 due; but the first <c>@limit</c> in it are among the
-    /// first <c>@limit</c> by next_poll_at and the first <c>@limit</c> by last_polled_at of those already urgent, which two
-    /// indexes walk. Rows locked there and not taken are free again at commit.
-    /// </summary>
-    private const string SelectDueSql = $"""
-        WITH by_due AS (
-            SELECT {DueColumns} FROM bridge.video_polls p
-            WHERE {DueAndNotHeld}
-            ORDER BY p.next_poll_at
-            LIMIT @limit
-            FOR UPDATE OF p SKIP LOCKED
-        ), by_urgency AS (
-            SELECT {DueColumns} FROM bridge.video_polls p
-            WHERE p.last_polled_at <= @now - @urgent_after AND {DueAndNotHeld}
-            ORDER BY p.last_polled_at
-            LIMIT @limit
-            FOR UPDATE OF p SKIP LOCKED
-        )
-        SELECT c.poe_key_id, c.video_id, c.next_poll_at, c.failure_count, c.last_status, c.last_progress,
-               c.progress_started_at, c.progress_started_value,
-               -- One look at the video's active watches: NULL when there are none, else whether any asked for progress.
-               (SELECT bool_or('video.progress' = ANY (w.events)) FROM bridge.watches w
-                WHERE w.poe_key_id = c.poe_key_id AND w.video_id = c.video_id AND w.status = 'active')
-        FROM (SELECT * FROM by_due UNION SELECT * FROM by_urgency) c
-        ORDER BY LEAST(c.next_poll_at, c.last_polled_at + @urgent_after)
-        LIMIT @limit
-        """;
-
     public async Task<IReadOnlyList<ClaimedPoll>> ClaimAsync(int limit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -87,7 +51,19 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     private static async Task<List<(ClaimedPoll Poll, bool HasWatchers)>> SelectDueAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit, TimeSpan urgentAfter, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(SelectDueSql, connection, transaction);
+        await using var command = new NpgsqlCommand("""
+            SELECT p.poe_key_id, p.video_id, p.next_poll_at, p.failure_count, p.last_status, p.last_progress,
+                   p.progress_started_at, p.progress_started_value,
+                   -- One look at the video's active watches: NULL when there are none, else whether any asked for progress.
+                   (SELECT bool_or('video.progress' = ANY (w.events)) FROM bridge.watches w
+                    WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active')
+            FROM bridge.video_polls p
+            WHERE p.next_poll_at <= @now
+              AND NOT EXISTS (SELECT 1 FROM bridge.poe_keys k WHERE k.id = p.poe_key_id AND k.hold_until > @now)
+            ORDER BY LEAST(p.next_poll_at, p.last_polled_at + @urgent_after)
+            LIMIT @limit
+            FOR UPDATE OF p SKIP LOCKED
+            """, connection, transaction);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("limit", limit);
         command.Parameters.AddWithValue("urgent_after", urgentAfter);

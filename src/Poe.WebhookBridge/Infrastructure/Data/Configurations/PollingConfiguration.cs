@@ -15,10 +15,8 @@ internal sealed class VideoPollConfiguration : IEntityTypeConfiguration<VideoPol
         builder.Property(p => p.Model).HasMaxLength(100);
         builder.Property(p => p.VideoSeconds).HasMaxLength(16);
 
-        // The claim walks these in due order, and in order of the last poll for videos nearing their floor, and
-        // stops after one batch (PollClaimer.SelectDueAsync).
+        // The claim query walks this index in due order and stops after one batch.
         builder.HasIndex(p => p.NextPollAt);
-        builder.HasIndex(p => p.LastPolledAt);
     }
 }
 

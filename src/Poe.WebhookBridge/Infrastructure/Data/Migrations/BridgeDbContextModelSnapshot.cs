@@ -327,9 +327,6 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.HasKey("PoeKeyId", "VideoId")
                         .HasName("pk_video_polls");
 
-                    b.HasIndex("LastPolledAt")
-                        .HasDatabaseName("ix_video_polls_last_polled_at");
-
                     b.HasIndex("NextPollAt")
                         .HasDatabaseName("ix_video_polls_next_poll_at");
 

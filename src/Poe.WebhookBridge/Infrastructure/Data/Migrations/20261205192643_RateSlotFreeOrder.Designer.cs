@@ -12,8 +12,8 @@ using Poe.WebhookBridge.Infrastructure.Data;
 namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BridgeDbContext))]
-    [Migration("20261205190240_ClaimIndexes")]
-    partial class ClaimIndexes
+    [Migration("20261205192643_RateSlotFreeOrder")]
+    partial class RateSlotFreeOrder
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -329,9 +329,6 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 
                     b.HasKey("PoeKeyId", "VideoId")
                         .HasName("pk_video_polls");
-
-                    b.HasIndex("LastPolledAt")
-                        .HasDatabaseName("ix_video_polls_last_polled_at");
 
                     b.HasIndex("NextPollAt")
                         .HasDatabaseName("ix_video_polls_next_poll_at");

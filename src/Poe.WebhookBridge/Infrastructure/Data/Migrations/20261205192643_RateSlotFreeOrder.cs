@@ -5,17 +5,11 @@
 namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class ClaimIndexes : Migration
+    public partial class RateSlotFreeOrder : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.CreateIndex(
-                name: "ix_video_polls_last_polled_at",
-                schema: "bridge",
-                table: "video_polls",
-                column: "last_polled_at");
-
             migrationBuilder.CreateIndex(
                 name: "ix_rate_slots_poe_key_id_available_at_slot",
                 schema: "bridge",
@@ -26,11 +20,6 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "ix_video_polls_last_polled_at",
-                schema: "bridge",
-                table: "video_polls");
-
             migrationBuilder.DropIndex(
                 name: "ix_rate_slots_poe_key_id_available_at_slot",
                 schema: "bridge",
