@@ -247,9 +247,6 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.HasKey("PoeKeyId", "Slot")
                         .HasName("pk_rate_slots");
 
-                    b.HasIndex("PoeKeyId", "AvailableAt", "Slot")
-                        .HasDatabaseName("ix_rate_slots_poe_key_id_available_at_slot");
-
                     b.ToTable("rate_slots", "bridge");
                 });
 
