@@ -76,14 +76,15 @@ public sealed class CrashTests(ITestOutputHelper output)
 
         lost.AddRange(events.Where(e => !seen.Contains(e.Id)).Select(e => e.Id));
         var (crashWindow, unexplained) = Receipt.Duplicates(deliveries, cluster.Kills, TimeSpan.FromSeconds(5));
+        var fastestBoot = cluster.Boots.Min();
         Summary.Report(output,
             $"crash: rounds={Rounds} crashes={cluster.Kills.Count} watches={watches.Count} (confirmed {confirmed.Count}) events={events.Count} " +
             $"deliveries={deliveries.Count} duplicates={crashWindow + unexplained.Count} (crash between 2xx and write-back: {crashWindow}, unexplained: {unexplained.Count}) lost={lost.Count} " +
-            $"fastest boot={cluster.Boots.Min().TotalSeconds:F1} s");
+            $"fastest boot={fastestBoot.TotalSeconds:F1} s");
         Assert.Empty(lost);
         Assert.Empty(unexplained);
         // What makes a receipt just after a kill the dying instance's: its replacement could not have sent anything yet.
-        Assert.True(cluster.Boots.Min() > Receipt.SendLag, $"an instance booted in {cluster.Boots.Min().TotalMilliseconds:F0} ms");
+        Assert.True(fastestBoot > Receipt.SendLag, $"an instance booted in {fastestBoot.TotalMilliseconds:F0} ms");
         Assert.All(events, e => Assert.Equal("delivered", e.Status));
     }
 
