@@ -1,5 +1,6 @@
 using Poe.WebhookBridge.Clients;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure.Configuration;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Infrastructure.Hangfire;
@@ -18,6 +19,7 @@ builder.AddClients();
 builder.AddWatches();
 builder.AddPolling();
 builder.AddDelivery();
+builder.AddEndpointHealth();
 builder.AddOperations();
 
 var app = builder.Build();
@@ -29,6 +31,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapWatches();
 app.MapEvents();
+app.MapEndpointHealth();
 app.MapOperations();
 app.UseBridgeJobs();
 

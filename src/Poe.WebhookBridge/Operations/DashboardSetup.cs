@@ -4,6 +4,7 @@ using Hangfire.Dashboard;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Polling;
 
@@ -67,6 +68,7 @@ internal static class DashboardSetup
 
             NavigationMenu.Items.Add(_ => new MenuItem("API reference", "/docs"));
             NavigationMenu.Items.Add(_ => new MenuItem("Metrics", "/metrics"));
+            DisabledEndpointsPage.Register();
             s_menuExtended = true;
         }
     }

@@ -1,0 +1,7 @@
+namespace Poe.WebhookBridge.Delivery.Recovery;
+
+public static class RecoveryStatus
+{
+    public const string Running = "running";
+    public const string Completed = "completed";
+}

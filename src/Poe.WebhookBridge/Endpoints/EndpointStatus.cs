@@ -1,0 +1,7 @@
+namespace Poe.WebhookBridge.Endpoints;
+
+public static class EndpointStatus
+{
+    public const string Enabled = "enabled";
+    public const string Disabled = "disabled";
+}
