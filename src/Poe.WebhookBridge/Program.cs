@@ -1,5 +1,6 @@
 using Poe.WebhookBridge.Clients;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Delivery.TestEvents;
 using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure.Configuration;
 using Poe.WebhookBridge.Infrastructure.Data;
@@ -32,6 +33,7 @@ app.UseAuthorization();
 app.MapWatches();
 app.MapEvents();
 app.MapEndpointHealth();
+app.MapTestEvents();
 app.MapOperations();
 app.UseBridgeJobs();
 

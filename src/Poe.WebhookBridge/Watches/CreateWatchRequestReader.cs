@@ -88,9 +88,9 @@ internal static partial class CreateWatchRequestReader
         foreach (var item in value.EnumerateArray())
         {
             var type = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
-            if (type is null || !WatchEventTypes.All.Contains(type))
+            if (type is null || !WatchEventTypes.Subscribable.Contains(type))
             {
-                errors["events"] = [$"Each event must be one of: {string.Join(", ", WatchEventTypes.All)}."];
+                errors["events"] = [$"Each event must be one of: {string.Join(", ", WatchEventTypes.Subscribable)}."];
                 return null;
             }
 
