@@ -1,5 +1,6 @@
 using Poe.WebhookBridge.Clients;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Delivery.Recovery;
 using Poe.WebhookBridge.Delivery.TestEvents;
 using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure.Configuration;
@@ -21,6 +22,7 @@ builder.AddWatches();
 builder.AddPolling();
 builder.AddDelivery();
 builder.AddEndpointHealth();
+builder.AddRecoveries();
 builder.AddOperations();
 
 var app = builder.Build();
@@ -33,6 +35,7 @@ app.UseAuthorization();
 app.MapWatches();
 app.MapEvents();
 app.MapEndpointHealth();
+app.MapRecoveries();
 app.MapTestEvents();
 app.MapOperations();
 app.UseBridgeJobs();

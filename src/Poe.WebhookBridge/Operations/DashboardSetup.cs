@@ -4,6 +4,7 @@ using Hangfire.Dashboard;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Delivery.Recovery;
 using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Polling;
@@ -21,6 +22,7 @@ internal static class DashboardSetup
         [typeof(DeliveryTickJob)] = "Deliver due webhooks",
         [typeof(RetentionJob)] = "Purge ended watches past Retention:Period",
         [typeof(DeadWebhookJob)] = "Dead webhook (requeue to redeliver)",
+        [typeof(RecoveryJob)] = "Recover a client's dead webhooks of a time range",
     };
 
     private static readonly Lock MenuLock = new();
