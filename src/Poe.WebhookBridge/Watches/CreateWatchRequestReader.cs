@@ -17,16 +17,10 @@ internal static partial class CreateWatchRequestReader
 
     public static (CreateWatchRequest? Request, Dictionary<string, string[]> Errors) Read(JsonElement root)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = JsonObjectFields.Check(root, KnownFields);
         if (root.ValueKind != JsonValueKind.Object)
         {
-            errors[""] = ["The body must be a JSON object."];
             return (null, errors);
-        }
-
-        foreach (var property in root.EnumerateObject().Where(p => !KnownFields.Contains(p.Name)))
-        {
-            errors[property.Name] = [$"Unknown field '{property.Name}'."];
         }
 
         var videoId = ReadVideoId(root, errors);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Delivery.Recovery;
 
@@ -12,16 +13,10 @@ internal static class RecoverRequestReader
 
     public static (RecoverRequest? Request, Dictionary<string, string[]> Errors) Read(JsonElement root)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = JsonObjectFields.Check(root, KnownFields);
         if (root.ValueKind != JsonValueKind.Object)
         {
-            errors[""] = ["The body must be a JSON object."];
             return (null, errors);
-        }
-
-        foreach (var property in root.EnumerateObject().Where(p => !KnownFields.Contains(p.Name)))
-        {
-            errors[property.Name] = [$"Unknown field '{property.Name}'."];
         }
 
         var since = ReadSeconds(root, "since", required: true, errors);
