@@ -68,6 +68,16 @@ public sealed class AutoDisableTests(EndpointHealthBridge fixture) : IAsyncLifet
             Assert.Equal("held", await StatusOfAsync(downWatch, held));
         }
 
+        // A redelivery asked for meanwhile is held too.
+        using (var redeliver = await _shop.PostAsync(new Uri($"/v1/events/{first}/redeliver", UriKind.Relative), content: null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, redeliver.StatusCode);
+        }
+
+        Assert.Equal("held", await StatusOfAsync(downWatch, first));
+        await Eventually.TrueAsync(async () => (await MetricsAsync()).Contains("bridge_endpoints_disabled{otel_scope_name=\"Poe.WebhookBridge\"} 1", StringComparison.Ordinal)
+            || (await MetricsAsync()).Contains("bridge_endpoints_disabled 1", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the gauge to count the endpoint");
+
         var disabled = await _shop.GetJsonAsync($"/v1/endpoints/{id}");
         Assert.Equal(HeldBacklog + 1, disabled.GetProperty("pending").GetInt64());
         Assert.Equal(0, disabled.GetProperty("failed").GetInt64());
@@ -100,6 +110,8 @@ public sealed class AutoDisableTests(EndpointHealthBridge fixture) : IAsyncLifet
         var list = await _shop.GetJsonAsync("/v1/endpoints");
         return list.GetProperty("data").EnumerateArray().Where(e => e.GetProperty("url").GetString() == origin).Select(e => (JsonElement?)e).SingleOrDefault();
     }
+
+    private async Task<string> MetricsAsync() => await _shop.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
     private async Task<string> StatusOfAsync(string watchId, string eventId)
     {
