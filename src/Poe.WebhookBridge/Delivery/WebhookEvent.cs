@@ -44,4 +44,7 @@ public static class DeliveryStatus
 
     /// <summary>Kept, not attempted, while its endpoint is disabled; pending again when the endpoint is enabled.</summary>
     public const string Held = "held";
+
+    /// <summary>Every <c>delivery.status</c> an event can show.</summary>
+    public static readonly string[] All = [Pending, Delivered, Failed, Held];
 }

@@ -4,4 +4,6 @@ public static class EndpointStatus
 {
     public const string Enabled = "enabled";
     public const string Disabled = "disabled";
+
+    public static readonly string[] All = [Enabled, Disabled];
 }

@@ -4,4 +4,6 @@ public static class RecoveryStatus
 {
     public const string Running = "running";
     public const string Completed = "completed";
+
+    public static readonly string[] All = [Running, Completed];
 }
