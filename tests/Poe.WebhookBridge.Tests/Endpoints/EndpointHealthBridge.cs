@@ -13,7 +13,7 @@ namespace Poe.WebhookBridge.Tests.Endpoints;
 public sealed class EndpointHealthBridge : IAsyncLifetime
 {
     public static readonly TimeSpan DisableAfter = TimeSpan.FromSeconds(2);
-    public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(3.5);
+    public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(4);
     public static readonly TimeSpan RetryStep = TimeSpan.FromMilliseconds(500);
 
     private string? _connectionString;
