@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Delivery.Recovery;
 using Poe.WebhookBridge.Tests.Support;
 using StandardWebhooks;
 
@@ -43,6 +46,11 @@ public sealed class RecoveryTests(DeliveryBridge fixture) : DeliveryTest(fixture
         Assert.All(await StatusesAsync([.. before, .. after]), s => Assert.Equal(DeliveryStatus.Failed, s));
         await Task.Delay(DeliveryBridge.RetryStep * 3);
         Assert.Equal(200, first.Received.Count + second.Received.Count);
+
+        // The operator sees the recovery among the dashboard's jobs, by its id only.
+        var monitoring = Bridge.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        await Eventually.TrueAsync(() => Task.FromResult(monitoring.SucceededJobs(0, 100).Any(j => j.Value.Job?.Type == typeof(RecoveryJob) && j.Value.Job.Args[0] as string == id)),
+            TimeSpan.FromSeconds(10), "the recovery job to be listed as succeeded");
     }
 
     [Fact]
