@@ -1,0 +1,3 @@
+namespace Poe.WebhookBridge.Delivery.TestEvents;
+
+public sealed record TestEventResponse(string EventId);
