@@ -51,12 +51,7 @@ public sealed class PoeFaultTests(ITestOutputHelper output)
         }
 
         var registered = DateTimeOffset.UtcNow;
-        await Until.TrueAsync(
-            async () => (await cluster.QueryAsync(
-                "SELECT (SELECT count(*) FROM bridge.watches WHERE status = 'active') + (SELECT count(*) FROM bridge.webhook_events WHERE status <> 'delivered')",
-                r => r.GetInt64(0)))[0] == 0,
-            TimeSpan.FromSeconds(Soak.Scale(120)),
-            cluster.DescribeAsync);
+        await Settled.WaitAsync(cluster, TimeSpan.FromSeconds(Soak.Scale(120)));
 
         var settled = DateTimeOffset.UtcNow - registered;
         var watches = await cluster.QueryAsync("SELECT id, video_id, status FROM bridge.watches", r => (Id: r.GetString(0), Video: r.GetString(1), Status: r.GetString(2)));
