@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Infrastructure.Data;
+using Poe.WebhookBridge.Operations.KeyProtection;
 using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Operations;
@@ -33,6 +34,7 @@ internal static class DashboardSetup
         builder.Services.AddAntiforgery();
         // Tokens are protected with keys kept in PostgreSQL, so a page served by one instance posts to any other.
         builder.Services.AddDataProtection().SetApplicationName("Poe.WebhookBridge").PersistKeysToDbContext<BridgeDbContext>();
+        builder.Services.AddKeyEncryption();
         return builder;
     }
 
