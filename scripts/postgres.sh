@@ -3,10 +3,11 @@
 #   scripts/postgres.sh start <port>   create (first time) and start it; prints the connection string
 #   scripts/postgres.sh stop  <port>
 #   scripts/postgres.sh restart <port>
+#   scripts/postgres.sh crash <port>   stop it as a crash would (immediate: no checkpoint, recovery at the next start)
 # PostgreSQL refuses to run as root, so as root the server runs as the 'postgres' user.
 set -euo pipefail
 
-action=${1:?usage: postgres.sh start|stop|restart <port>}
+action=${1:?usage: postgres.sh start|stop|restart|crash <port>}
 port=${2:-55432}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
@@ -49,6 +50,9 @@ CONF
     ;;
   stop)
     as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+    ;;
+  crash)
+    as_owner "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null
     ;;
   restart)
     as_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 60 restart -l "$data/server.log" >/dev/null

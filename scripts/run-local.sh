@@ -3,7 +3,8 @@
 #   - builds the service and the Poe simulator (Release),
 #   - starts a private PostgreSQL cluster (scripts/postgres.sh, port 55432, database 'bridge'),
 #   - when Poe__ApiKey is not set, starts the bundled Poe simulator and points the bridge at it,
-#   - runs the bridge with one client, 'demo', whose API key and signing secret are generated once into .run/.
+#   - runs the bridge with one client, 'demo', whose API key and signing secret (and the key that encrypts the
+#     dashboard's data-protection keys) are generated once into .run/.
 # Ctrl-C stops everything it started.
 #
 # Overrides: BRIDGE_URL (http://127.0.0.1:8080), SIMULATOR_URL (http://127.0.0.1:8090), BRIDGE_PG_PORT (55432).
@@ -38,6 +39,7 @@ fi
 mkdir -p "$state" && chmod 700 "$state"
 demo_api_key=$(remembered demo-api-key "demo_$(random_hex 24)")
 demo_signing_secret=$(remembered demo-signing-secret "whsec_$(head -c 32 /dev/urandom | base64 -w0)")
+key_encryption_key=$(remembered key-encryption-key "$(head -c 32 /dev/urandom | base64 -w0)")
 
 pids=()
 pg_started_here=false
@@ -88,6 +90,7 @@ fi
 say "Local development settings: Webhooks__AllowHttp=true, Webhooks__AllowPrivateNetworks=true (http and loopback callbacks accepted)."
 export Webhooks__AllowHttp=true Webhooks__AllowPrivateNetworks=true
 export Clients__demo__ApiKey="$demo_api_key" Clients__demo__SigningSecret="$demo_signing_secret"
+export DataProtection__KeyEncryptionKey="${DataProtection__KeyEncryptionKey:-$key_encryption_key}"
 export ASPNETCORE_URLS="$bridge_url"
 dotnet src/Poe.WebhookBridge/bin/Release/net10.0/Poe.WebhookBridge.dll &
 bridge_pid=$!

@@ -11,6 +11,9 @@ public enum FaultKind
     Reset,
     NotFound,
     SlowDrip,
+
+    /// <summary>A 429 with neither Retry-After nor x-ratelimit-* headers: the client must pick its own pause.</summary>
+    BareRateLimit,
 }
 
 /// <summary>One scripted misbehaviour, consumed by one poll of its video.</summary>
@@ -37,4 +40,5 @@ public sealed record Fault(FaultKind Kind)
     public static Fault Reset() => new(FaultKind.Reset);
     public static Fault NotFound() => new(FaultKind.NotFound);
     public static Fault SlowDrip(TimeSpan duration) => new(FaultKind.SlowDrip) { Duration = duration };
+    public static Fault BareRateLimit() => new(FaultKind.BareRateLimit);
 }

@@ -15,6 +15,7 @@ public sealed record FaultRequest(string? Kind, int? Status, string? RetryAfter,
             "truncated" => Fault.Truncated(),
             "unknown_status" => Fault.UnknownStatus(),
             "rate_limit" => Fault.RateLimit(RetryAfter),
+            "bare_rate_limit" => Fault.BareRateLimit(),
             "delay" when Ms >= 0 && TimeSpan.FromMilliseconds(Ms.Value) <= MaxDelay => Fault.Delay(TimeSpan.FromMilliseconds(Ms.Value)),
             "slow_drip" when Ms >= 0 && TimeSpan.FromMilliseconds(Ms.Value) <= MaxDelay => Fault.SlowDrip(TimeSpan.FromMilliseconds(Ms.Value)),
             "reset" => Fault.Reset(),
@@ -28,7 +29,7 @@ public sealed record FaultRequest(string? Kind, int? Status, string? RetryAfter,
         {
             "status" => "A status fault needs \"status\" between 400 and 599.",
             "delay" or "slow_drip" => $"A {Kind} fault needs \"ms\" between 0 and 600000.",
-            _ => $"Unknown fault kind '{Kind}'. Use status, garbage, truncated, unknown_status, rate_limit, delay, slow_drip, reset or not_found.",
+            _ => $"Unknown fault kind '{Kind}'. Use status, garbage, truncated, unknown_status, rate_limit, bare_rate_limit, delay, slow_drip, reset or not_found.",
         };
         return false;
     }

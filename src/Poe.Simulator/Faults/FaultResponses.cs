@@ -42,6 +42,10 @@ internal sealed class FaultResponses(KeyRateLimiter limiter, IOptions<JsonOption
                 return (StatusCodes.Status200OK, TypedResults.Json(video with { Status = "exploding" }, contentType: "application/json"));
             case FaultKind.RateLimit:
                 return (StatusCodes.Status429TooManyRequests, RateLimited(fault, context, key, lease));
+            case FaultKind.BareRateLimit:
+                limiter.Refund(key, lease);
+                RateLimitHeaders.Remove(context.Response);
+                return (StatusCodes.Status429TooManyRequests, PoeErrors.RateLimited());
             case FaultKind.Reset:
                 context.Abort();
                 return (0, Results.Empty);

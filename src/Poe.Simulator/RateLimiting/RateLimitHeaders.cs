@@ -16,6 +16,13 @@ public static class RateLimitHeaders
         response.Headers[Reset] = FormatDuration(state.ResetAfter);
     }
 
+    public static void Remove(HttpResponse response)
+    {
+        response.Headers.Remove(Limit);
+        response.Headers.Remove(Remaining);
+        response.Headers.Remove(Reset);
+    }
+
     /// <summary>
     /// Formats like OpenAI's reset headers (Go's duration format), rounded up to whole milliseconds
     /// so a client never comes back early: <c>0s</c>, <c>250ms</c>, <c>1s</c>, <c>12.5s</c>, <c>1m0s</c>.

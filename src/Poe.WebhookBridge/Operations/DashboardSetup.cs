@@ -7,6 +7,7 @@ using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Delivery.Recovery;
 using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure.Data;
+using Poe.WebhookBridge.Operations.KeyProtection;
 using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Operations;
@@ -36,6 +37,7 @@ internal static class DashboardSetup
         builder.Services.AddAntiforgery();
         // Tokens are protected with keys kept in PostgreSQL, so a page served by one instance posts to any other.
         builder.Services.AddDataProtection().SetApplicationName("Poe.WebhookBridge").PersistKeysToDbContext<BridgeDbContext>();
+        builder.Services.AddKeyEncryption();
         return builder;
     }
 

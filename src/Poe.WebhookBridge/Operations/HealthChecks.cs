@@ -9,7 +9,10 @@ namespace Poe.WebhookBridge.Operations;
 /// <summary>PostgreSQL reachable and its schema current (no pending migration).</summary>
 internal sealed class DatabaseHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        CheckAsync(cancellationToken).Abandoned(cancellationToken);
+
+    private async Task<HealthCheckResult> CheckAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -32,20 +35,26 @@ internal sealed class HangfireServerHealthCheck(JobStorage storage, TimeProvider
 {
     private static readonly TimeSpan MaxHeartbeatAge = TimeSpan.FromMinutes(1);
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        CheckAsync(cancellationToken).Abandoned(cancellationToken);
+
+    private async Task<HealthCheckResult> CheckAsync(CancellationToken cancellationToken)
     {
         try
         {
+            // Hangfire's monitoring API is synchronous: it runs on a thread of its own.
             var prefix = HangfireServerName.ForThisProcess.ToLowerInvariant();
-            var alive = storage.GetMonitoringApi().Servers().Any(s =>
-                s.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && s.Heartbeat is { } beat && time.GetUtcNow().UtcDateTime - beat < MaxHeartbeatAge);
-            return Task.FromResult(alive
+            var alive = await Task.Run(
+                () => storage.GetMonitoringApi().Servers().Any(s =>
+                    s.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && s.Heartbeat is { } beat && time.GetUtcNow().UtcDateTime - beat < MaxHeartbeatAge),
+                cancellationToken);
+            return alive
                 ? HealthCheckResult.Healthy("Hangfire server running.")
-                : HealthCheckResult.Unhealthy("Hangfire server not running in this process."));
+                : HealthCheckResult.Unhealthy("Hangfire server not running in this process.");
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"Hangfire storage unreachable ({ex.GetType().Name})."));
+            return HealthCheckResult.Unhealthy($"Hangfire storage unreachable ({ex.GetType().Name}).");
         }
     }
 }
@@ -53,7 +62,10 @@ internal sealed class HangfireServerHealthCheck(JobStorage storage, TimeProvider
 /// <summary>No Poe key of ours is currently rejected by Poe (401).</summary>
 internal sealed class PoeKeyHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        CheckAsync(cancellationToken).Abandoned(cancellationToken);
+
+    private async Task<HealthCheckResult> CheckAsync(CancellationToken cancellationToken)
     {
         try
         {

@@ -23,12 +23,13 @@ internal static class PoeKeyThrottle
     public static NpgsqlParameter[] KeysAnsweredParameters(string[] keyIds, DateTimeOffset now) =>
         [new NpgsqlParameter("keys", keyIds), new NpgsqlParameter("now", now)];
 
-    public static async Task ApplyAsync(this BridgeDbContext db, string keyId, PoeResponse response, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="sentAt">When the request that got <paramref name="response"/> was sent.</param>
+    public static async Task ApplyAsync(this BridgeDbContext db, string keyId, PoeResponse response, DateTimeOffset sentAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         switch (response.Outcome)
         {
             case PoeOutcome.RateLimited:
-                await HoldAfterRateLimitAsync(db, keyId, response, now, cancellationToken);
+                await HoldAfterRateLimitAsync(db, keyId, response, sentAt, now, cancellationToken);
                 break;
             case PoeOutcome.Unauthorized:
                 var probeAt = now + UnauthorizedProbeInterval;
@@ -50,19 +51,31 @@ internal static class PoeKeyThrottle
         }
     }
 
-    /// <summary>Retry-After first, then Poe's reset header; without either, 1 s doubling with jitter up to 60 s.</summary>
-    private static async Task HoldAfterRateLimitAsync(BridgeDbContext db, string keyId, PoeResponse response, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Retry-After first, then Poe's reset header; without either, 1 s doubling with jitter up to 60 s. Only a 429 to a
+    /// request sent after the last pause ended doubles it: the requests already out when a 429 arrives (a claim sends
+    /// up to a hundred at once) come back 429 together, and counting each as one more refusal would pause the key for
+    /// the full minute after a single one.
+    /// </summary>
+    private static async Task HoldAfterRateLimitAsync(
+        BridgeDbContext db, string keyId, PoeResponse response, DateTimeOffset sentAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var previous = await db.Database.SqlQuery<double>($"SELECT backoff_seconds AS \"Value\" FROM bridge.poe_keys WHERE id = {keyId} FOR UPDATE")
-            .ToListAsync(cancellationToken);
-        var backoff = Math.Clamp(previous.FirstOrDefault() * 2, 1, MaxBackoffSeconds);
-        var pause = response.RetryAfter ?? response.Hints?.Reset
+        var key = await db.PoeKeys.FromSql($"SELECT * FROM bridge.poe_keys WHERE id = {keyId} FOR UPDATE").AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        var sameEpisode = key is not null && sentAt < key.RateLimitedUntil;
+        var backoff = sameEpisode ? Math.Max(key!.BackoffSeconds, 1) : Math.Clamp((key?.BackoffSeconds ?? 0) * 2, 1, MaxBackoffSeconds);
+        var hint = response.RetryAfter ?? response.Hints?.Reset;
+        if (sameEpisode && hint is null)
+        {
+            return;
+        }
+
 #pragma warning disable CA5394 // Jitter spreads retries; it needs no cryptographic randomness.
-            ?? TimeSpan.FromSeconds(Math.Min(MaxBackoffSeconds, backoff * (0.8 + (Random.Shared.NextDouble() * 0.4))));
+        var until = now + (hint ?? TimeSpan.FromSeconds(Math.Min(MaxBackoffSeconds, backoff * (0.8 + (Random.Shared.NextDouble() * 0.4)))));
 #pragma warning restore CA5394
-        var until = now + pause;
         await db.Database.ExecuteSqlAsync($"""
-            UPDATE bridge.poe_keys SET backoff_seconds = {backoff}, hold_until = GREATEST(hold_until, {until}) WHERE id = {keyId}
+            UPDATE bridge.poe_keys SET backoff_seconds = {backoff}, hold_until = GREATEST(hold_until, {until}),
+                rate_limited_until = GREATEST(rate_limited_until, {until})
+            WHERE id = {keyId}
             """, cancellationToken);
     }
 }

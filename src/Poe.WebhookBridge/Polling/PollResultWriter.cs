@@ -29,7 +29,7 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             return false;
         }
 
-        await db.ApplyAsync(poll.PoeKeyId, response, now, cancellationToken);
+        await db.ApplyAsync(poll.PoeKeyId, response, sentAt, now, cancellationToken);
         var watches = response.Outcome is PoeOutcome.Video or PoeOutcome.NotFound or PoeOutcome.Transient
             ? await db.Watches.Where(w => w.PoeKeyId == poll.PoeKeyId && w.VideoId == poll.VideoId && w.Status == WatchStatus.Active).ToListAsync(cancellationToken)
             : [];

@@ -102,6 +102,22 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task A_bare_rate_limit_fault_answers_429_with_no_hint_at_all_and_uses_no_budget()
+    {
+        await using var sim = await StartWithFaults(new { kind = "bare_rate_limit" });
+
+        using var limited = await sim.PollAsync("v1");
+        using var next = await sim.PollAsync("v1");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.False(limited.Headers.Contains("Retry-After"));
+        Assert.False(limited.Headers.Contains(RateLimitHeaders.Limit));
+        Assert.False(limited.Headers.Contains(RateLimitHeaders.Remaining));
+        Assert.False(limited.Headers.Contains(RateLimitHeaders.Reset));
+        Assert.Equal("499", next.Headers.GetValues(RateLimitHeaders.Remaining).Single());
+    }
+
+    [Fact]
     public async Task A_delay_fault_answers_normally_only_after_the_delay_has_passed()
     {
         await using var sim = await StartWithFaults(new { kind = "delay", ms = 2000 });

@@ -19,6 +19,7 @@ public sealed partial class ContainerFilesTests
         ["BRIDGE_CLIENT_API_KEY"] = "client-key",
         ["BRIDGE_CLIENT_SIGNING_SECRET"] = "whsec_c2lnbmluZy1zZWNyZXQtb2YtYXQtbGVhc3QtMjQ=",
         ["DASHBOARD_PASSWORD"] = "dashboard-password",
+        ["BRIDGE_KEY_ENCRYPTION_KEY"] = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     };
 
     private static string Repo { get; } = FindRepositoryRoot();

@@ -110,6 +110,29 @@ public sealed class PoeRateLimitTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(["video.completed"], (await _bridge.EventsOfAsync(id)).Select(e => e.Type));
     }
 
+    [Fact]
+    public async Task Hintless_429s_to_requests_already_out_together_pause_the_key_once_not_once_each()
+    {
+        var answerDelay = TimeSpan.FromMilliseconds(1500);
+        // Six polls in flight at once, all refused: one refusal of the key, so one 1 s pause (not 1, 2, 4 … 32 s).
+        var videos = Enumerable.Range(0, 6).Select(i => $"video_together_{i}").ToList();
+        foreach (var video in videos)
+        {
+            _poe.Script(video, PoeAnswer.Error(429, "rate_limit_exceeded") with { Delay = answerDelay }, PoeAnswer.Video(video, "completed", 100));
+        }
+
+        var ids = await Task.WhenAll(videos.Select(v => PollingBridge.WatchAsync(_bridge.Shop, v)));
+        await Task.WhenAll(ids.Select(id => _bridge.EndedAsync(id, TimeSpan.FromSeconds(20))));
+
+        var requests = videos.Select(v => _poe.RequestsFor(v)).ToList();
+        var firstSent = requests.Min(r => r[0].At);
+        var lastRetry = requests.Max(r => r[1].At);
+        output.WriteLine($"first polls within {(requests.Max(r => r[0].At) - firstSent).TotalMilliseconds:F0} ms; last retry {(lastRetry - firstSent).TotalSeconds:F2} s after the first");
+        Assert.True(requests.Max(r => r[0].At) - firstSent < answerDelay, "The six first polls were not out together.");
+        // The answers' delay, one pause of at most 1.2 s, 1 s for the next claim; doubling per answer would be ≥ 25 s.
+        Assert.InRange((lastRetry - firstSent).TotalSeconds, answerDelay.TotalSeconds, answerDelay.TotalSeconds + 1.2 + 1);
+    }
+
     private static List<double> Gaps(IReadOnlyList<FakePoeRequest> requests) =>
         [.. requests.Zip(requests.Skip(1), (a, b) => (b.At - a.At).TotalSeconds)];
 

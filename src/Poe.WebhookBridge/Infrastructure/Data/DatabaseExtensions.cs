@@ -19,7 +19,9 @@ internal static class DatabaseExtensions
         NpgsqlDataSource dataSource;
         try
         {
-            dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "bridge" }.Build();
+            var builderOfSource = new NpgsqlDataSourceBuilder(ConnectionDefaults.Apply(connectionString)) { Name = "bridge" };
+            ConnectionDefaults.ReserveThreads(builderOfSource.ConnectionStringBuilder.MaxPoolSize);
+            dataSource = builderOfSource.Build();
         }
         catch (ArgumentException ex)
         {

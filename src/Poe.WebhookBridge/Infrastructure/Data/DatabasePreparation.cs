@@ -26,7 +26,7 @@ internal static class DatabasePreparation
 
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({SchemaLockId})", connection))
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({SchemaLockId})", connection) { CommandTimeout = (int)ConnectionDefaults.SchemaCommandTimeout.TotalSeconds })
         {
             await lockCommand.ExecuteNonQueryAsync();
         }
@@ -35,7 +35,9 @@ internal static class DatabasePreparation
         {
             await using (var scope = app.Services.CreateAsyncScope())
             {
-                await scope.ServiceProvider.GetRequiredService<BridgeDbContext>().Database.MigrateAsync();
+                var database = scope.ServiceProvider.GetRequiredService<BridgeDbContext>().Database;
+                database.SetCommandTimeout(ConnectionDefaults.SchemaCommandTimeout);
+                await database.MigrateAsync();
             }
 
             PostgreSqlObjectsInstaller.Install(connection, HangfireSetup.SchemaName);

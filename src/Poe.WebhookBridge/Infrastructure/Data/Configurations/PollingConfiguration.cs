@@ -27,6 +27,7 @@ internal sealed class PoeKeyStateConfiguration : IEntityTypeConfiguration<PoeKey
         builder.ToTable("poe_keys");
         builder.HasKey(k => k.Id);
         builder.Property(k => k.Id).HasMaxLength(40);
+        builder.Property(k => k.RateLimitedUntil).HasDefaultValueSql("'epoch'");
     }
 }
 

@@ -359,6 +359,12 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("paced_until");
 
+                    b.Property<DateTimeOffset>("RateLimitedUntil")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rate_limited_until")
+                        .HasDefaultValueSql("'epoch'");
+
                     b.Property<DateTimeOffset?>("UnauthorizedSince")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("unauthorized_since");
