@@ -5,12 +5,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Poe.WebhookBridge.Tests.Support.Contract;
 
 namespace Poe.WebhookBridge.Tests.Delivery;
 
 /// <summary>
 /// A consumer's endpoint on a real Kestrel socket: records every POST as it arrives and answers as scripted
-/// (the scripted answers in order, then the default one).
+/// (the scripted answers in order, then the default one). Every body is judged by the webhook's payload schema in the
+/// served OpenAPI document; a rejected one fails the test when it waits for webhooks or disposes the receiver.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -19,6 +21,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly List<ReceivedWebhook> _received = [];
     private readonly Channel<ReceivedWebhook> _arrivals = Channel.CreateUnbounded<ReceivedWebhook>();
     private readonly CancellationTokenSource _closing = new();
+    private readonly ContractLog _contract = new();
     private Func<HttpContext, CancellationToken, Task> _default;
     private int _open;
     private int _maxOpen;
@@ -117,6 +120,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             Assert.Fail($"Expected {count} webhooks at {Url}, got {Received.Count}.");
         }
 
+        _contract.AssertNone();
         return Received.Take(count).ToList();
     }
 
@@ -126,6 +130,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _closing.Dispose();
+        _contract.AssertNone();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -143,6 +148,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             }
 
             var received = new ReceivedWebhook(context.Request.Method, context.Request.Path, headers, Encoding.UTF8.GetString(body.ToArray()), DateTimeOffset.UtcNow);
+            await CheckContractAsync(received);
             lock (_received)
             {
                 _received.Add(received);
@@ -167,6 +173,21 @@ public sealed class WebhookReceiver : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref _open);
+        }
+    }
+
+    private async Task CheckContractAsync(ReceivedWebhook received)
+    {
+        // Published when the process's first in-process bridge starts; processes that run the bridge elsewhere have none.
+        if (!ContractDocument.Current.IsCompleted)
+        {
+            return;
+        }
+
+        var errors = (await ContractDocument.Current).CheckWebhook(received.Body);
+        if (errors.Count > 0)
+        {
+            _contract.Record($"webhook {received.Header("webhook-id")}", errors, received.Body);
         }
     }
 
