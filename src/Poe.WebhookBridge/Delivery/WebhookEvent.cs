@@ -38,4 +38,6 @@ public static class DeliveryStatus
     public const string Pending = "pending";
     public const string Delivered = "delivered";
     public const string Failed = "failed";
+
+    public static readonly string[] All = [Pending, Delivered, Failed];
 }
