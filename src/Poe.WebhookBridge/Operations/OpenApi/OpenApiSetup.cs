@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace Poe.WebhookBridge.Operations.OpenApi;
@@ -18,6 +16,7 @@ internal static class OpenApiSetup
         {
             options.AddSchemaTransformer(AllowedValuesSchemas.ApplyAsync);
             options.AddSchemaTransformer(PoeVideoSchema.ApplyAsync);
+            options.AddSchemaTransformer(RangedIntegerParameters.ApplyAsync);
             options.AddOperationTransformer(ClientKeyOperations.ApplyAsync);
             options.AddOperationTransformer(BodyExamples.ApplyAsync);
             options.AddDocumentTransformer(ClientKeyOperations.AddSchemeAsync);

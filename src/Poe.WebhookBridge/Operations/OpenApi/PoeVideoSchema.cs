@@ -28,9 +28,9 @@ internal static class PoeVideoSchema
             ["object"] = Typed(JsonSchemaType.String, "Always \"video\".", "video"),
             ["status"] = Typed(JsonSchemaType.String, "Where the generation is.", VideoSnapshot.KnownStatuses),
             ["progress"] = new OpenApiSchema { Type = JsonSchemaType.Number, Minimum = "0", Maximum = "100", Description = "Percent done, as Poe reports it." },
-            ["created_at"] = Typed(JsonSchemaType.Integer, "Unix seconds."),
-            ["completed_at"] = Typed(JsonSchemaType.Integer | JsonSchemaType.Null, "Unix seconds; null until the video ends."),
-            ["expires_at"] = Typed(JsonSchemaType.Integer | JsonSchemaType.Null, "Unix seconds after which the assets are gone."),
+            ["created_at"] = UnixSeconds(JsonSchemaType.Integer, "Unix seconds."),
+            ["completed_at"] = UnixSeconds(JsonSchemaType.Integer | JsonSchemaType.Null, "Unix seconds; null until the video ends."),
+            ["expires_at"] = UnixSeconds(JsonSchemaType.Integer | JsonSchemaType.Null, "Unix seconds after which the assets are gone."),
             ["model"] = Typed(JsonSchemaType.String, "The Poe bot that makes the video, e.g. Sora-2."),
             // OpenAI-compatible video objects give the length as a string ("8"); requests to create one give an integer.
             ["seconds"] = Typed(JsonSchemaType.Integer | JsonSchemaType.String, "The clip length in seconds, as Poe gives it."),
@@ -48,6 +48,8 @@ internal static class PoeVideoSchema
         Description = description,
         Enum = values.Any() ? [.. values.Select(v => (JsonNode)JsonValue.Create(v))] : null,
     };
+
+    private static OpenApiSchema UnixSeconds(JsonSchemaType type, string description) => new() { Type = type, Format = "int64", Description = description };
 
     private static OpenApiSchema Open(JsonSchemaType type, string description, params IEnumerable<string> stringFields) => new()
     {
