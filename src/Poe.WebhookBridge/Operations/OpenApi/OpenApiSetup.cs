@@ -39,6 +39,7 @@ internal static class OpenApiSetup
         app.MapScalarApiReference("/docs", options => options
             .WithTitle("Poe Webhook Bridge API")
             .WithOpenApiRoutePattern(DocumentPath)
+            .AddPreferredSecuritySchemes(ClientKeyOperations.SchemeName)
             // The page is served whole by the bridge (Scalar's bundled script); no fonts from Scalar's CDN either.
             .DisableDefaultFonts());
         return app;

@@ -38,8 +38,8 @@ internal static class WebhooksMap
     private static OpenApiOperation Operation(OpenApiDocument document, string type) => new()
     {
         OperationId = type,
-        Summary = $"{type}: {When.GetValueOrDefault(type, "See the event type's documentation.")}",
-        Description = "POSTed to the watch's callback_url; retried on the retry schedule until a 2xx (consumers deduplicate on webhook-id).",
+        Summary = type,
+        Description = $"{When.GetValueOrDefault(type, "")} POSTed to the watch's callback_url; retried on the retry schedule until a 2xx (consumers deduplicate on webhook-id).".TrimStart(),
         Tags = new HashSet<OpenApiTagReference> { new("Webhooks", document) },
         Parameters =
         [
