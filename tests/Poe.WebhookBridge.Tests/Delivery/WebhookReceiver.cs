@@ -21,7 +21,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly List<ReceivedWebhook> _received = [];
     private readonly Channel<ReceivedWebhook> _arrivals = Channel.CreateUnbounded<ReceivedWebhook>();
     private readonly CancellationTokenSource _closing = new();
-    private readonly ContractLog _contract = new();
+    private readonly WebhookContract _contract = new();
     private Func<HttpContext, CancellationToken, Task> _default;
     private int _open;
     private int _maxOpen;
@@ -120,7 +120,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             Assert.Fail($"Expected {count} webhooks at {Url}, got {Received.Count}.");
         }
 
-        _contract.AssertNone();
+        await _contract.AssertNoneAsync();
         return Received.Take(count).ToList();
     }
 
@@ -130,7 +130,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _closing.Dispose();
-        _contract.AssertNone();
+        await _contract.AssertNoneAsync();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -148,13 +148,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
             }
 
             var received = new ReceivedWebhook(context.Request.Method, context.Request.Path, headers, Encoding.UTF8.GetString(body.ToArray()), DateTimeOffset.UtcNow);
-            await CheckContractAsync(received);
             lock (_received)
             {
                 _received.Add(received);
             }
 
             _arrivals.Writer.TryWrite(received);
+            _contract.Judge(received.Header("webhook-id"), received.Body);
             Func<HttpContext, CancellationToken, Task> answer;
             lock (_script)
             {
@@ -173,21 +173,6 @@ public sealed class WebhookReceiver : IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref _open);
-        }
-    }
-
-    private async Task CheckContractAsync(ReceivedWebhook received)
-    {
-        // Published when the process's first in-process bridge starts; processes that run the bridge elsewhere have none.
-        if (!ContractDocument.Current.IsCompleted)
-        {
-            return;
-        }
-
-        var errors = (await ContractDocument.Current).CheckWebhook(received.Body);
-        if (errors.Count > 0)
-        {
-            _contract.Record($"webhook {received.Header("webhook-id")}", errors, received.Body);
         }
     }
 
