@@ -1,5 +1,8 @@
 using Poe.WebhookBridge.Clients;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Delivery.Recovery;
+using Poe.WebhookBridge.Delivery.TestEvents;
+using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure.Configuration;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Infrastructure.Hangfire;
@@ -18,6 +21,8 @@ builder.AddClients();
 builder.AddWatches();
 builder.AddPolling();
 builder.AddDelivery();
+builder.AddEndpointHealth();
+builder.AddRecoveries();
 builder.AddOperations();
 
 var app = builder.Build();
@@ -29,6 +34,9 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapWatches();
 app.MapEvents();
+app.MapEndpointHealth();
+app.MapRecoveries();
+app.MapTestEvents();
 app.MapOperations();
 app.UseBridgeJobs();
 

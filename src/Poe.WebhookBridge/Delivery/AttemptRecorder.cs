@@ -1,5 +1,6 @@
 using Hangfire;
 using Npgsql;
+using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure;
 
 namespace Poe.WebhookBridge.Delivery;
@@ -8,7 +9,7 @@ namespace Poe.WebhookBridge.Delivery;
 /// Writes finished attempts back in batches: each attempt row and its event's new state commit together. Until then
 /// the event's lease stands, so a result lost to a crash only means one more attempt later (at least once).
 /// </summary>
-public sealed class AttemptRecorder(NpgsqlDataSource dataSource, IBackgroundJobClient jobs, ILogger<AttemptRecorder> logger)
+public sealed class AttemptRecorder(NpgsqlDataSource dataSource, IBackgroundJobClient jobs, EndpointHealth endpoints, ILogger<AttemptRecorder> logger)
     : BatchWriter<AttemptWriteback>(MaxBatch)
 {
     private const int MaxBatch = 200;
@@ -56,9 +57,12 @@ public sealed class AttemptRecorder(NpgsqlDataSource dataSource, IBackgroundJobC
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var commands = new NpgsqlBatch(connection, transaction);
+        // Endpoints first: their rows are the only ones other write-backs also lock, and they lock them in one order.
+        var reportEndpoints = endpoints.AddTo(commands, batch);
         var moves = batch.Select(writeback => AttemptSql.AddTo(commands, writeback)).ToList();
         await commands.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
+        reportEndpoints();
 
         // Only events this attempt actually moved to dead: a redelivery meanwhile keeps one alive.
         foreach (var (writeback, move) in batch.Zip(moves))

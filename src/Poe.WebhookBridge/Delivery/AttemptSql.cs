@@ -14,11 +14,11 @@ internal static class AttemptSql
     private const string CountAttempt = "UPDATE bridge.webhook_events SET attempt_count = attempt_count + 1 WHERE id = $1";
 
     // Only while we still hold the lease: a redelivery or another instance's claim since then owns the next state.
-    // A success is recorded even on an event ended meanwhile (cancelled or dead), because the consumer has it.
+    // A success is recorded even on an event ended or held meanwhile (cancelled, dead, endpoint disabled), because the consumer has it.
     private const string MoveEvent = """
         UPDATE bridge.webhook_events
         SET status = $2, next_attempt_at = $3, delivered_at = coalesce($4, delivered_at)
-        WHERE id = $1 AND ((status = 'pending' AND next_attempt_at = $5) OR ($2 = 'delivered' AND status = 'failed'))
+        WHERE id = $1 AND ((status = 'pending' AND next_attempt_at = $5) OR ($2 = 'delivered' AND status IN ('failed', 'held')))
         """;
 
     private const string CancelWatch = """
@@ -26,7 +26,7 @@ internal static class AttemptSql
         """;
 
     private const string DropWatchEvents = """
-        UPDATE bridge.webhook_events SET status = 'failed', next_attempt_at = NULL WHERE watch_id = $1 AND status = 'pending'
+        UPDATE bridge.webhook_events SET status = 'failed', next_attempt_at = NULL WHERE watch_id = $1 AND status IN ('pending', 'held')
         """;
 
     /// <returns>The statement that moves the event, whose RecordsAffected says whether this attempt still owned it.</returns>
@@ -47,7 +47,7 @@ internal static class AttemptSql
         return move;
     }
 
-    private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, params object?[] values)
+    internal static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)

@@ -6,7 +6,8 @@ namespace Poe.WebhookBridge.Delivery;
 /// <summary>
 /// Leases due events to this process in one statement: SKIP LOCKED lets instances claim side by side, saturated hosts
 /// are never scanned, and no host gets more rows than its free slots. The lease is next_attempt_at pushed past the
-/// attempt's time-out, so a crashed instance's events simply fall due again (at least once).
+/// attempt's time-out, so a crashed instance's events simply fall due again (at least once). An event of a disabled
+/// endpoint is never claimed, even one that became pending while the endpoint was being disabled.
 /// </summary>
 public sealed class OutboxClaims(NpgsqlDataSource dataSource, IOptions<WebhooksOptions> options, TimeProvider time)
 {
@@ -20,6 +21,8 @@ public sealed class OutboxClaims(NpgsqlDataSource dataSource, IOptions<WebhooksO
             SELECT id, callback_host, next_attempt_at
             FROM bridge.webhook_events
             WHERE status = 'pending' AND next_attempt_at <= $1 AND callback_host <> ALL($2)
+              AND NOT EXISTS (SELECT 1 FROM bridge.endpoints d
+                              WHERE d.status = 'disabled' AND d.client_name = webhook_events.client_name AND d.url = webhook_events.callback_origin)
             ORDER BY next_attempt_at
             LIMIT $3
             FOR UPDATE SKIP LOCKED

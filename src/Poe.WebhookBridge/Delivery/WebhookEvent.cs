@@ -19,6 +19,9 @@ public sealed class WebhookEvent
     /// <summary>The callback's host, so a saturated host's events can be skipped when claiming.</summary>
     public required string CallbackHost { get; init; }
 
+    /// <summary>The callback's origin (<c>scheme://host:port</c>): the endpoint whose health this event's attempts count towards.</summary>
+    public required string CallbackOrigin { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public string Status { get; set; } = DeliveryStatus.Pending;
@@ -39,5 +42,9 @@ public static class DeliveryStatus
     public const string Delivered = "delivered";
     public const string Failed = "failed";
 
-    public static readonly string[] All = [Pending, Delivered, Failed];
+    /// <summary>Kept, not attempted, while its endpoint is disabled; pending again when the endpoint is enabled.</summary>
+    public const string Held = "held";
+
+    /// <summary>Every <c>delivery.status</c> an event can show.</summary>
+    public static readonly string[] All = [Pending, Delivered, Failed, Held];
 }

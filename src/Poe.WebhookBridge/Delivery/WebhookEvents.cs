@@ -18,6 +18,7 @@ internal static class WebhookEvents
             Payload = WebhookPayload.Build(id, type, now, watch, videoJson, failure),
             CallbackUrl = watch.CallbackUrl,
             CallbackHost = new Uri(watch.CallbackUrl).Host,
+            CallbackOrigin = Endpoints.EndpointOrigin.Of(watch.CallbackUrl),
             CreatedAt = now,
             NextAttemptAt = now,
         };

@@ -13,6 +13,9 @@ public sealed class WebhooksOptions
 
     public bool AllowPrivateNetworks { get; set; }
 
+    /// <summary>An endpoint whose every attempt failed for this long (two at least) is disabled and its events held.</summary>
+    public TimeSpan DisableEndpointAfter { get; set; } = TimeSpan.FromDays(5);
+
     public static IReadOnlyList<TimeSpan> DefaultRetrySchedule { get; } =
     [
         TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2),

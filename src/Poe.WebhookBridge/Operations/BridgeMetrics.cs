@@ -19,6 +19,7 @@ public sealed class BridgeMetrics
     private readonly Histogram<double> _deliverySeconds;
     private readonly Histogram<double> _pollLagSeconds;
     private long _activeWatches;
+    private long _endpointsDisabled;
 
     public BridgeMetrics(IMeterFactory meterFactory)
     {
@@ -30,6 +31,8 @@ public sealed class BridgeMetrics
         _pollLagSeconds = meter.CreateHistogram("bridge.poll.lag", unit: "s", description: "How late polls run against their due time.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PollLagBuckets });
         meter.CreateObservableGauge("bridge.active_watches", () => Interlocked.Read(ref _activeWatches), description: "Watches being polled.");
+        meter.CreateObservableGauge("bridge.endpoints_disabled", () => Interlocked.Read(ref _endpointsDisabled),
+            description: "Endpoints disabled after failing every attempt for Webhooks:DisableEndpointAfter; their events are held.");
     }
 
     public void PoeRequest(string code) => _poeRequests.Add(1, new KeyValuePair<string, object?>("code", code));
@@ -41,4 +44,6 @@ public sealed class BridgeMetrics
     public void PollLag(TimeSpan lag) => _pollLagSeconds.Record(Math.Max(0, lag.TotalSeconds));
 
     public void ActiveWatches(long count) => Interlocked.Exchange(ref _activeWatches, count);
+
+    public void EndpointsDisabled(long count) => Interlocked.Exchange(ref _endpointsDisabled, count);
 }

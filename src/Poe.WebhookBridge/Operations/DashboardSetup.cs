@@ -4,6 +4,8 @@ using Hangfire.Dashboard;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Delivery.Recovery;
+using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Polling;
 
@@ -20,6 +22,7 @@ internal static class DashboardSetup
         [typeof(DeliveryTickJob)] = "Deliver due webhooks",
         [typeof(RetentionJob)] = "Purge ended watches past Retention:Period",
         [typeof(DeadWebhookJob)] = "Dead webhook (requeue to redeliver)",
+        [typeof(RecoveryJob)] = "Recover a client's dead webhooks of a time range",
     };
 
     private static readonly Lock MenuLock = new();
@@ -67,6 +70,7 @@ internal static class DashboardSetup
 
             NavigationMenu.Items.Add(_ => new MenuItem("API reference", "/docs"));
             NavigationMenu.Items.Add(_ => new MenuItem("Metrics", "/metrics"));
+            DisabledEndpointsPage.Register();
             s_menuExtended = true;
         }
     }

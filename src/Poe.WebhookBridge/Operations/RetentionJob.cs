@@ -25,14 +25,15 @@ public sealed partial class RetentionJob(BridgeDbContext db, IOptions<RetentionO
         var createdBefore = now - IdempotencyClaim.Lifetime;
 
         // Children first, so each statement touches one table only; a watch with an event still pending delivery
-        // (a redelivery, or a retention period shorter than the retry schedule) is kept until that event settles.
+        // (a redelivery, or a retention period shorter than the retry schedule) or held for a disabled endpoint is kept
+        // until that event settles.
         var attempts = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
             DELETE FROM bridge.delivery_attempts WHERE id IN (
                 SELECT a.id FROM bridge.delivery_attempts a
                 JOIN bridge.webhook_events e ON e.id = a.event_id
                 JOIN bridge.watches w ON w.id = e.watch_id
                 WHERE w.ended_at < {endedBefore}
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status = 'pending')
+                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
                 LIMIT {BatchSize} FOR UPDATE OF a SKIP LOCKED)
             """, cancellationToken), cancellationToken);
         var events = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
@@ -40,14 +41,14 @@ public sealed partial class RetentionJob(BridgeDbContext db, IOptions<RetentionO
                 SELECT e.id FROM bridge.webhook_events e
                 JOIN bridge.watches w ON w.id = e.watch_id
                 WHERE w.ended_at < {endedBefore}
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status = 'pending')
+                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
                 LIMIT {BatchSize} FOR UPDATE OF e SKIP LOCKED)
             """, cancellationToken), cancellationToken);
         var watches = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
             DELETE FROM bridge.watches WHERE id IN (
                 SELECT w.id FROM bridge.watches w
                 WHERE w.ended_at < {endedBefore}
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status = 'pending')
+                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
                 ORDER BY w.ended_at
                 LIMIT {BatchSize} FOR UPDATE SKIP LOCKED)
             """, cancellationToken), cancellationToken);

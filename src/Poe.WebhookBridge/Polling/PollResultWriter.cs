@@ -87,10 +87,12 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             events += Notify(watch, type, now, video.RawJson);
         }
 
-        // A progress webhook not yet sent would only arrive after the terminal one: it is news no longer.
+        // A progress webhook not yet sent (or held for a disabled endpoint) would only arrive after the terminal one: it
+        // is news no longer.
         var ended = watches.Select(w => w.Id).ToList();
         await db.WebhookEvents
-            .Where(e => ended.Contains(e.WatchId) && e.Type == WatchEventTypes.VideoProgress && e.Status == DeliveryStatus.Pending && e.AttemptCount == 0 && e.NextAttemptAt <= now)
+            .Where(e => ended.Contains(e.WatchId) && e.Type == WatchEventTypes.VideoProgress
+                && (e.Status == DeliveryStatus.Held || (e.Status == DeliveryStatus.Pending && e.AttemptCount == 0 && e.NextAttemptAt <= now)))
             .ExecuteDeleteAsync(cancellationToken);
         var estimates = await db.Database.SqlQuery<LastEstimate>($"""
             DELETE FROM bridge.video_polls WHERE poe_key_id = {poll.PoeKeyId} AND video_id = {poll.VideoId}

@@ -5,7 +5,10 @@ using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Polling;
 
-/// <summary><c>video.progress</c> is coalesced: while a watch's last progress webhook is still unsent, it is updated instead of queueing another.</summary>
+/// <summary>
+/// <c>video.progress</c> is coalesced: while a watch's last progress webhook is still unsent (or held for a disabled
+/// endpoint), it is updated instead of queueing another.
+/// </summary>
 internal static class ProgressEvents
 {
     public static async Task<int> RecordAsync(BridgeDbContext db, List<Watch> watches, string videoJson, DateTimeOffset now, CancellationToken cancellationToken)
@@ -20,7 +23,8 @@ internal static class ProgressEvents
         // Locked so a delivery claim cannot take the row while its body changes; a row already claimed is past 'now' and left alone.
         var unsent = await db.WebhookEvents.FromSql($"""
                 SELECT * FROM bridge.webhook_events
-                WHERE watch_id = ANY({ids}) AND type = 'video.progress' AND status = 'pending' AND attempt_count = 0 AND next_attempt_at <= {now}
+                WHERE watch_id = ANY({ids}) AND type = 'video.progress'
+                  AND (status = 'held' OR (status = 'pending' AND attempt_count = 0 AND next_attempt_at <= {now}))
                 FOR UPDATE SKIP LOCKED
                 """).ToListAsync(cancellationToken);
         foreach (var watch in subscribed)

@@ -9,7 +9,7 @@ namespace Poe.WebhookBridge.Watches;
 
 internal static class CancelWatchEndpoint
 {
-    /// <summary>Idempotent: an ended watch is returned as it is. Undelivered webhooks of a cancelled watch are dropped.</summary>
+    /// <summary>Idempotent: an ended watch is returned as it is. Undelivered webhooks of a cancelled watch (held ones too) are dropped.</summary>
     public static async Task<Results<Ok<WatchResponse>, ProblemHttpResult>> HandleAsync(
         string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, TimeProvider time, ILogger<Watch> logger, CancellationToken cancellationToken)
     {
@@ -30,7 +30,7 @@ internal static class CancelWatchEndpoint
             WatchLog.Ended(logger, watch);
         }
 
-        await db.WebhookEvents.Where(e => e.WatchId == id && e.Status == DeliveryStatus.Pending)
+        await db.WebhookEvents.Where(e => e.WatchId == id && (e.Status == DeliveryStatus.Pending || e.Status == DeliveryStatus.Held))
             .ExecuteUpdateAsync(e => e.SetProperty(x => x.Status, DeliveryStatus.Failed).SetProperty(x => x.NextAttemptAt, (DateTimeOffset?)null), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(WatchResponse.From(watch, nextPollAt: null));

@@ -19,7 +19,7 @@ public sealed record CreateWatchRequest(
     [property: StringLength(2048)]
     string CallbackUrl,
     [property: Description("Event types to send; default: all but video.progress.")]
-    [property: AllowedValuesFrom(typeof(WatchEventTypes))]
+    [property: AllowedValuesFrom(typeof(WatchEventTypes), nameof(WatchEventTypes.Subscribable))]
     [property: MinLength(1)]
     IReadOnlyList<string>? Events = null,
     [property: Description("Up to 16 string pairs (keys at most 64, values at most 512 characters), echoed in every webhook.")]

@@ -17,16 +17,10 @@ internal static partial class CreateWatchRequestReader
 
     public static (CreateWatchRequest? Request, Dictionary<string, string[]> Errors) Read(JsonElement root)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = JsonObjectFields.Check(root, KnownFields);
         if (root.ValueKind != JsonValueKind.Object)
         {
-            errors[""] = ["The body must be a JSON object."];
             return (null, errors);
-        }
-
-        foreach (var property in root.EnumerateObject().Where(p => !KnownFields.Contains(p.Name)))
-        {
-            errors[property.Name] = [$"Unknown field '{property.Name}'."];
         }
 
         var videoId = ReadVideoId(root, errors);
@@ -88,9 +82,9 @@ internal static partial class CreateWatchRequestReader
         foreach (var item in value.EnumerateArray())
         {
             var type = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
-            if (type is null || !WatchEventTypes.All.Contains(type))
+            if (type is null || !WatchEventTypes.Subscribable.Contains(type))
             {
-                errors["events"] = [$"Each event must be one of: {string.Join(", ", WatchEventTypes.All)}."];
+                errors["events"] = [$"Each event must be one of: {string.Join(", ", WatchEventTypes.Subscribable)}."];
                 return null;
             }
 

@@ -11,7 +11,7 @@ public sealed record WatchResponse(
     string Object,
     string VideoId,
     string CallbackUrl,
-    [property: AllowedValuesFrom(typeof(WatchEventTypes))] IReadOnlyList<string> Events,
+    [property: AllowedValuesFrom(typeof(WatchEventTypes), nameof(WatchEventTypes.Subscribable))] IReadOnlyList<string> Events,
     IReadOnlyDictionary<string, string> Metadata,
     [property: AllowedValuesFrom(typeof(WatchStatus))] string Status,
     PoeVideoObject? Video,

@@ -40,6 +40,7 @@ public sealed class StartupTests
     [InlineData("ConnectionStrings:Postgres", "   ")]
     [InlineData("Polling:Interval", "-00:00:01")]
     [InlineData("Webhooks:Timeout", "00:00:00")]
+    [InlineData("Webhooks:DisableEndpointAfter", "00:00:00")]
     [InlineData("Poe:BaseUrl", "ftp://poe.example")]
     [InlineData("Clients:shop:SigningSecret", "not-a-whsec-secret")]
     [InlineData("Clients:shop:ApiKey", "short")]

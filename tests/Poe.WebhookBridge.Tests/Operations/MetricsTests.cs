@@ -18,6 +18,7 @@ public sealed partial class MetricsTests(ObservedCycle cycle)
             new Dictionary<string, string>
             {
                 ["bridge_active_watches"] = "gauge",
+                ["bridge_endpoints_disabled"] = "gauge",
                 ["bridge_poe_requests_total"] = "counter",
                 ["bridge_webhook_attempts_total"] = "counter",
                 ["bridge_webhook_delivery_seconds"] = "histogram",

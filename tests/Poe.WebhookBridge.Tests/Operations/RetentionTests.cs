@@ -41,6 +41,17 @@ public sealed class RetentionTests(BridgeFactory bridge) : BridgeTest(bridge)
     }
 
     [Fact]
+    public async Task A_watch_ended_long_ago_is_kept_while_an_event_of_it_is_held_for_a_disabled_endpoint()
+    {
+        var held = await SeedWatchAsync(WatchStatus.Completed, endedAgo: Period * 3, DeliveryStatus.Held, attempts: 2);
+
+        await RunRetentionAsync(new FakeTimeProvider(_now));
+
+        Assert.Equal([held], await WatchIdsAsync());
+        Assert.Equal(2, await Database.QueryAsync(db => db.DeliveryAttempts.CountAsync()));
+    }
+
+    [Fact]
     public async Task Idempotency_records_older_than_24_hours_are_purged_in_batches_of_a_thousand()
     {
         const int Expired = (RetentionJob.BatchSize * 2) + 500;
@@ -121,6 +132,7 @@ public sealed class RetentionTests(BridgeFactory bridge) : BridgeTest(bridge)
                 Payload = "{}",
                 CallbackUrl = "https://app.example/hooks/poe",
                 CallbackHost = "app.example",
+                CallbackOrigin = "https://app.example:443",
                 CreatedAt = _now - (endedAgo ?? TimeSpan.Zero),
                 Status = eventStatus,
                 AttemptCount = attempts,

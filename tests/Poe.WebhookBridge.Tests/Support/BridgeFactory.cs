@@ -19,6 +19,7 @@ public sealed class BridgeFactory : WebApplicationFactory<Program>, IAsyncLifeti
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDatabase;
+    private readonly Action<IWebHostBuilder>? _configure;
     private readonly List<BridgeFactory> _instances = [];
     private BridgeFactory? _strict;
 
@@ -27,10 +28,11 @@ public sealed class BridgeFactory : WebApplicationFactory<Program>, IAsyncLifeti
     {
     }
 
-    private BridgeFactory(Dictionary<string, string?> settings, bool ownsDatabase)
+    private BridgeFactory(Dictionary<string, string?> settings, bool ownsDatabase, Action<IWebHostBuilder>? configure = null)
     {
         _settings = settings;
         _ownsDatabase = ownsDatabase;
+        _configure = configure;
     }
 
     public TestClient Shop { get; } = TestClient.Generate("shop");
@@ -49,9 +51,12 @@ public sealed class BridgeFactory : WebApplicationFactory<Program>, IAsyncLifeti
     /// <summary>A second instance on the same database as production runs it: https callbacks to public addresses only.</summary>
     public BridgeFactory Strict => _strict ??= WithSettings(("Webhooks:AllowHttp", "false"), ("Webhooks:AllowPrivateNetworks", "false"));
 
-    /// <summary>A bridge configured by exactly these settings; it starts on first use (<see cref="WebApplicationFactory{T}.Services"/>).</summary>
-    public static BridgeFactory FromSettings(IDictionary<string, string?> settings) =>
-        new(new Dictionary<string, string?>(settings, StringComparer.OrdinalIgnoreCase), ownsDatabase: false);
+    /// <summary>
+    /// A bridge configured by exactly these settings (and <paramref name="configure"/>, e.g. to capture its logs); it
+    /// starts on first use (<see cref="WebApplicationFactory{T}.Services"/>).
+    /// </summary>
+    public static BridgeFactory FromSettings(IDictionary<string, string?> settings, Action<IWebHostBuilder>? configure = null) =>
+        new(new Dictionary<string, string?>(settings, StringComparer.OrdinalIgnoreCase), ownsDatabase: false, configure);
 
     /// <summary>Another bridge instance on this one's database, with these settings changed (a null value removes one).</summary>
     public BridgeFactory WithSettings(params (string Key, string? Value)[] changes)
@@ -144,6 +149,7 @@ public sealed class BridgeFactory : WebApplicationFactory<Program>, IAsyncLifeti
         }
 
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new ContractStartupFilter(Contract)));
+        _configure?.Invoke(builder);
     }
 
     protected override IHost CreateHost(IHostBuilder builder)

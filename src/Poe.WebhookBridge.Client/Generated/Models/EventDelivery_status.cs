@@ -20,5 +20,9 @@ namespace Poe.WebhookBridge.Client.Models
         #pragma warning disable CS1591
         Failed,
         #pragma warning restore CS1591
+        [EnumMember(Value = "held")]
+        #pragma warning disable CS1591
+        Held,
+        #pragma warning restore CS1591
     }
 }

@@ -24,5 +24,9 @@ namespace Poe.WebhookBridge.Client.Models
         #pragma warning disable CS1591
         WatchFailed,
         #pragma warning restore CS1591
+        [EnumMember(Value = "watch.test")]
+        #pragma warning disable CS1591
+        WatchTest,
+        #pragma warning restore CS1591
     }
 }

@@ -2,7 +2,9 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
+using Poe.WebhookBridge.Client.V1.Endpoints;
 using Poe.WebhookBridge.Client.V1.Events;
+using Poe.WebhookBridge.Client.V1.Recoveries;
 using Poe.WebhookBridge.Client.V1.Watches;
 using System.Collections.Generic;
 using System.IO;
@@ -16,10 +18,20 @@ namespace Poe.WebhookBridge.Client.V1
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class V1RequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The endpoints property</summary>
+        public global::Poe.WebhookBridge.Client.V1.Endpoints.EndpointsRequestBuilder Endpoints
+        {
+            get => new global::Poe.WebhookBridge.Client.V1.Endpoints.EndpointsRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The events property</summary>
         public global::Poe.WebhookBridge.Client.V1.Events.EventsRequestBuilder Events
         {
             get => new global::Poe.WebhookBridge.Client.V1.Events.EventsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The recoveries property</summary>
+        public global::Poe.WebhookBridge.Client.V1.Recoveries.RecoveriesRequestBuilder Recoveries
+        {
+            get => new global::Poe.WebhookBridge.Client.V1.Recoveries.RecoveriesRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The watches property</summary>
         public global::Poe.WebhookBridge.Client.V1.Watches.WatchesRequestBuilder Watches

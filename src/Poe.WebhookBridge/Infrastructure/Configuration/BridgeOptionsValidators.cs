@@ -43,6 +43,8 @@ internal sealed class WebhooksOptionsValidator : IValidateOptions<WebhooksOption
             errors.Positive(options.RetrySchedule[i], $"Webhooks:RetrySchedule:{i}");
         }
 
+        errors.Positive(options.DisableEndpointAfter, "Webhooks:DisableEndpointAfter");
+
         return errors.ToResult();
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Delivery.Recovery;
+using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Watches;
 
@@ -25,6 +27,10 @@ public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) :
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
 
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+
+    public DbSet<CallbackEndpoint> Endpoints => Set<CallbackEndpoint>();
+
+    public DbSet<Recovery> Recoveries => Set<Recovery>();
 
     /// <summary>ASP.NET Core's data-protection keys, shared so every instance accepts the dashboard's antiforgery tokens.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -20,6 +20,7 @@ internal static class WebhooksMap
         [WatchEventTypes.VideoFailed] = "Poe reports the video failed (data.error as Poe gave it).",
         [WatchEventTypes.VideoProgress] = "Opt-in: the status or progress changed while not terminal; coalesced, the latest state wins.",
         [WatchEventTypes.WatchFailed] = "The bridge gave up on the watch (watch.failure says why); data is the last video object seen, or just {id, object}.",
+        [WatchEventTypes.WatchTest] = "Asked for with POST /v1/watches/{id}/test, to check an endpoint and its signature code; data is the watch's last video object, or just {id, object}.",
     };
 
     public static async Task ApplyAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

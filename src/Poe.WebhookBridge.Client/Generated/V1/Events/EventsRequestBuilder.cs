@@ -3,6 +3,7 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using Poe.WebhookBridge.Client.V1.Events.Item;
+using Poe.WebhookBridge.Client.V1.Events.Recover;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -15,6 +16,11 @@ namespace Poe.WebhookBridge.Client.V1.Events
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class EventsRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The recover property</summary>
+        public global::Poe.WebhookBridge.Client.V1.Events.Recover.RecoverRequestBuilder Recover
+        {
+            get => new global::Poe.WebhookBridge.Client.V1.Events.Recover.RecoverRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>Gets an item from the Poe.WebhookBridge.Client.v1.events.item collection</summary>
         /// <param name="position">Unique identifier of the item</param>
         /// <returns>A <see cref="global::Poe.WebhookBridge.Client.V1.Events.Item.EventsItemRequestBuilder"/></returns>

@@ -16,6 +16,7 @@ internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webho
         builder.Property(e => e.Type).HasMaxLength(32);
         builder.Property(e => e.CallbackUrl).HasMaxLength(2048);
         builder.Property(e => e.CallbackHost).HasMaxLength(255);
+        builder.Property(e => e.CallbackOrigin).HasMaxLength(2048);
         builder.Property(e => e.Status).HasMaxLength(16);
         builder.HasOne<Watch>().WithMany().HasForeignKey(e => e.WatchId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(e => e.Attempts).WithOne().HasForeignKey(a => a.EventId).OnDelete(DeleteBehavior.Cascade);
@@ -23,6 +24,13 @@ internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webho
         // The delivery claim walks due pending events only; delivered and dead ones never enter this index.
         builder.HasIndex(e => e.NextAttemptAt).HasFilter("status = 'pending'").HasDatabaseName("ix_webhook_events_pending_due");
         builder.HasIndex(e => new { e.WatchId, e.CreatedAt });
+
+        // Endpoint health counts, holds and releases an endpoint's undelivered events; delivered ones leave the index.
+        builder.HasIndex(e => new { e.ClientName, e.CallbackOrigin, e.Status }).HasFilter("status IN ('pending', 'held', 'failed')")
+            .HasDatabaseName("ix_webhook_events_endpoint_undelivered");
+
+        // A recovery walks a client's dead events in creation order.
+        builder.HasIndex(e => new { e.ClientName, e.CreatedAt, e.Id }).HasFilter("status = 'failed'").HasDatabaseName("ix_webhook_events_dead");
     }
 }
 
@@ -35,5 +43,8 @@ internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<De
         builder.Property(a => a.EventId).HasMaxLength(40);
         builder.Property(a => a.Error).HasMaxLength(500);
         builder.HasIndex(a => new { a.EventId, a.At });
+
+        // Endpoint health counts the last 24 hours' attempts.
+        builder.HasIndex(a => a.At);
     }
 }

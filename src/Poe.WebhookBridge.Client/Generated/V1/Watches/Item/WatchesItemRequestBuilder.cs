@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Poe.WebhookBridge.Client.Models;
 using Poe.WebhookBridge.Client.V1.Watches.Item.Events;
+using Poe.WebhookBridge.Client.V1.Watches.Item.Test;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading.Tasks;
@@ -22,6 +23,11 @@ namespace Poe.WebhookBridge.Client.V1.Watches.Item
         public global::Poe.WebhookBridge.Client.V1.Watches.Item.Events.EventsRequestBuilder Events
         {
             get => new global::Poe.WebhookBridge.Client.V1.Watches.Item.Events.EventsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The test property</summary>
+        public global::Poe.WebhookBridge.Client.V1.Watches.Item.Test.TestRequestBuilder Test
+        {
+            get => new global::Poe.WebhookBridge.Client.V1.Watches.Item.Test.TestRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Poe.WebhookBridge.Client.V1.Watches.Item.WatchesItemRequestBuilder"/> and sets the default values.
