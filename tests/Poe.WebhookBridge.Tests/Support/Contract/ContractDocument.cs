@@ -96,15 +96,19 @@ public sealed class ContractDocument
             return [$"a '{contentType}' body is not declared (declared: {string.Join(", ", content?.Select(c => c.Key) ?? [])})"];
         }
 
-        return _schemas.Check(schema, body);
+        // A JSON body is held to its schema; for another (a video, an image) the declared media type is the contract.
+        return IsJson(mediaType) ? _schemas.Check(schema, body) : [];
     }
+
+    private static bool IsJson(string mediaType) =>
+        mediaType == "application/json" || mediaType.EndsWith("+json", StringComparison.Ordinal);
 
     private JsonObject? OperationOf(string method, string path) =>
         _paths.FirstOrDefault(p => p.Pattern.IsMatch(path)).PathItem?[method.ToLowerInvariant()]?.AsObject();
 
     private static IEnumerable<(string Where, JsonObject MediaType)> MediaTypes(JsonNode? node, string where) => node switch
     {
-        JsonObject o when o["schema"] is not null && where.Contains("/content/", StringComparison.Ordinal) => [(where, o)],
+        JsonObject o when o["schema"] is not null && where.Contains("/content/", StringComparison.Ordinal) => IsJson(where[(where.LastIndexOf("/content/", StringComparison.Ordinal) + 9)..]) ? [(where, o)] : [],
         JsonObject o => o.SelectMany(p => MediaTypes(p.Value, $"{where}/{p.Key}")),
         _ => [],
     };
