@@ -31,26 +31,15 @@ internal static class CreateVideoEndpoint
         CancellationToken cancellationToken)
     {
         var client = context.CurrentClient(clients);
-        var (body, key, refused, invalid) = await WatchRequestInput.ReadAsync(context.Request, cancellationToken);
-        if (refused is not null)
+        var (input, refused, invalid) = await WatchRequestInput.ReadAsync(context.Request, cancellationToken);
+        if (input is null)
         {
-            return refused;
+            return refused is null ? invalid! : refused;
         }
 
-        if (body is null)
+        using (input)
         {
-            return invalid!;
-        }
-
-        var (document, malformed) = WatchRequestInput.Parse(body);
-        if (document is null)
-        {
-            return malformed!;
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
+            var root = input.Document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return Problems.Invalid("", "The body must be a JSON object.");
@@ -65,7 +54,7 @@ internal static class CreateVideoEndpoint
             }
 
             // The same key with another operation or source video is another request, so it is part of what is hashed.
-            var claim = key is null ? null : IdempotencyClaim.For(key, [.. Encoding.UTF8.GetBytes($"{operation.Name}\n{sourceId}\n"), .. body]);
+            var claim = input.Key is null ? null : IdempotencyClaim.For(input.Key, [.. Encoding.UTF8.GetBytes($"{operation.Name}\n{sourceId}\n"), .. input.Body]);
             var outcome = await gateway.RunAsync(client, operation, watch, PoeBody.Without(root, CreateWatchRequestReader.WatchFieldNames), claim);
             return Write(context, outcome);
         }

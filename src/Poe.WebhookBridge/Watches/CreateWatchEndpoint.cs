@@ -16,35 +16,25 @@ internal static class CreateWatchEndpoint
         CancellationToken cancellationToken)
     {
         var client = context.CurrentClient(clients);
-        var (body, key, refused, invalid) = await WatchRequestInput.ReadAsync(context.Request, cancellationToken);
-        if (refused is not null)
+        var (input, refused, invalid) = await WatchRequestInput.ReadAsync(context.Request, cancellationToken);
+        if (input is null)
         {
-            return refused;
+            return refused is null ? invalid! : refused;
         }
 
-        if (body is null)
+        using (input)
         {
-            return invalid!;
-        }
-
-        IdempotencyClaim? idempotency = null;
-        if (key is not null)
-        {
-            idempotency = IdempotencyClaim.For(key, body);
-            if (await ReplayAsync(context, client, idempotency, time, cancellationToken) is { } replay)
+            var document = input.Document;
+            IdempotencyClaim? idempotency = null;
+            if (input.Key is not null)
             {
-                return replay;
+                idempotency = IdempotencyClaim.For(input.Key, input.Body);
+                if (await ReplayAsync(context, client, idempotency, time, cancellationToken) is { } replay)
+                {
+                    return replay;
+                }
             }
-        }
 
-        var (document, malformed) = WatchRequestInput.Parse(body);
-        if (document is null)
-        {
-            return malformed!;
-        }
-
-        using (document)
-        {
             var (request, errors) = CreateWatchRequestReader.Read(document.RootElement);
             await callbackValidator.CheckCallbackAsync(document.RootElement, errors, cancellationToken);
             if (request is null || errors.Count > 0)

@@ -13,34 +13,36 @@ internal static class WatchRequestInput
 {
     private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
-    /// <returns>The body and the key it came with (null without one), or the problem to answer.</returns>
-    public static async Task<(byte[]? Body, string? Key, ProblemHttpResult? Refused, ValidationProblem? Invalid)> ReadAsync(
+    /// <returns>The body, the key it came with (null without one) and the parsed body (the caller disposes it); or the problem to answer.</returns>
+    public static async Task<(WatchRequestBody? Input, ProblemHttpResult? Refused, ValidationProblem? Invalid)> ReadAsync(
         HttpRequest request, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
-            return (null, null, Problems.UnsupportedMediaType(), null);
+            return (null, Problems.UnsupportedMediaType(), null);
         }
 
         var body = await RequestBody.ReadLimitedAsync(request, cancellationToken);
         if (body is null)
         {
-            return (null, null, Problems.TooLarge(RequestBody.MaxBytes), null);
+            return (null, Problems.TooLarge(RequestBody.MaxBytes), null);
         }
 
-        if (!request.Headers.TryGetValue(IdempotencyClaim.HeaderName, out var keyHeader))
+        string? key = null;
+        if (request.Headers.TryGetValue(IdempotencyClaim.HeaderName, out var keyHeader))
         {
-            return (body, null, null, null);
+            key = keyHeader.ToString();
+            if (keyHeader.Count != 1 || !IdempotencyClaim.IsValidKey(key))
+            {
+                return (null, null, Problems.Invalid(IdempotencyClaim.HeaderName, $"Must be 1-{IdempotencyClaim.MaxKeyLength} printable ASCII characters."));
+            }
         }
 
-        var key = keyHeader.ToString();
-        return keyHeader.Count != 1 || !IdempotencyClaim.IsValidKey(key)
-            ? (null, null, null, Problems.Invalid(IdempotencyClaim.HeaderName, $"Must be 1-{IdempotencyClaim.MaxKeyLength} printable ASCII characters."))
-            : (body, key, null, null);
+        var (document, malformed) = Parse(body);
+        return document is null ? (null, malformed, null) : (new WatchRequestBody(body, key, document), null, null);
     }
 
-    /// <returns>The parsed body (the caller disposes it), or the problem to answer.</returns>
-    public static (JsonDocument? Document, ProblemHttpResult? Problem) Parse(byte[] body)
+    private static (JsonDocument? Document, ProblemHttpResult? Problem) Parse(byte[] body)
     {
         JsonDocument document;
         try
@@ -70,4 +72,10 @@ internal static class WatchRequestInput
             errors["callback_url"] = [callbackError];
         }
     }
+}
+
+/// <summary>A request body that passed <see cref="WatchRequestInput"/>: its bytes, its <c>Idempotency-Key</c> and its JSON.</summary>
+internal sealed record WatchRequestBody(byte[] Body, string? Key, JsonDocument Document) : IDisposable
+{
+    public void Dispose() => Document.Dispose();
 }
