@@ -51,7 +51,6 @@ public static class GatewayApi
         .WithDescription("The watch fields are checked first, as POST /v1/watches checks them; Poe's own fields go to Poe unchanged." + IdempotencyNote)
         .Accepts<CreateVideoRequest>("application/json")
         .Produces<WatchResponse>(StatusCodes.Status201Created)
-        .ProducesValidationProblem()
         .Produces<GatewayProblem>(StatusCodes.Status400BadRequest, ProblemJson)
         .Produces<GatewayProblem>(StatusCodes.Status402PaymentRequired, ProblemJson)
         .Produces<GatewayProblem>(StatusCodes.Status404NotFound, ProblemJson)

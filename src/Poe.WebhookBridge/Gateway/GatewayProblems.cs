@@ -40,7 +40,7 @@ internal sealed class GatewayProblems(IOptions<Microsoft.AspNetCore.Http.Json.Js
     }
 
     public GatewayAnswer Answer(int status, string type, string title, string detail, JsonElement? error = null) =>
-        new(status, JsonSerializer.Serialize(new GatewayProblem(type, title, status, detail, error), json.Value.SerializerOptions));
+        new(status, JsonSerializer.Serialize(new GatewayProblem { Type = type, Title = title, Status = status, Detail = detail, Error = error }, json.Value.SerializerOptions));
 
     public static string Seconds(TimeSpan delay) => Math.Max(1, (int)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
