@@ -28,9 +28,3 @@ internal sealed class PoeGate(ApiKeys keys, KeyRateLimiter limiter)
         return new Admission(key, lease, null);
     }
 }
-
-/// <param name="Refusal">The status to log and the answer to give when the request may not go on.</param>
-internal sealed record Admission(string? Key, RateLimitLease? Lease, (int Status, IResult Result)? Refusal)
-{
-    public string? KeyId => Key is null ? null : ApiKeys.KeyId(Key);
-}

@@ -5,5 +5,3 @@ namespace Poe.Simulator.Videos;
 /// <c>seconds</c> to add, plus the simulator's <c>simulation</c>.
 /// </summary>
 public sealed record ExtendVideoRequest(VideoReference? Video, string? Prompt, int? Seconds, SimulationRequest? Simulation);
-
-public sealed record VideoReference(string? Id);

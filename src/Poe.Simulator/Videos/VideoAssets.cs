@@ -31,5 +31,3 @@ public static class VideoAssets
         return new VideoAsset(copy.ToArray(), contentType);
     }
 }
-
-public sealed record VideoAsset(byte[] Bytes, string ContentType);

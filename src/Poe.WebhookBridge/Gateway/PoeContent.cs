@@ -13,8 +13,17 @@ internal sealed class PoeContent(HttpResponseMessage response) : IResult
             httpContext.Response.StatusCode = StatusCodes.Status200OK;
             httpContext.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
             httpContext.Response.ContentLength = response.Content.Headers.ContentLength;
-            await using var body = await response.Content.ReadAsStreamAsync(httpContext.RequestAborted);
-            await body.CopyToAsync(httpContext.Response.Body, httpContext.RequestAborted);
+            try
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(httpContext.RequestAborted);
+                await body.CopyToAsync(httpContext.Response.Body, httpContext.RequestAborted);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException || (ex is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested))
+            {
+                // Poe's stream broke, or the caller left: the status is sent already, so cutting the connection is the
+                // only way to tell the caller the file is incomplete (its Content-Length is not reached either).
+                httpContext.Abort();
+            }
         }
     }
 }

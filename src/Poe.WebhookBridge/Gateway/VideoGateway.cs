@@ -123,6 +123,3 @@ internal sealed class VideoGateway(
 
     private sealed record Held(string Key, string Owner);
 }
-
-/// <param name="Release">Whether the key is given back (nothing was made), rather than kept with this answer.</param>
-internal sealed record GatewayOutcome(GatewayAnswer Answer, bool Replayed = false, string? RetryAfter = null, bool Release = false);

@@ -131,9 +131,6 @@ internal sealed class WatchRegistrar(
     }
 }
 
-/// <summary>Writes what else a registration stores in its transaction (an idempotency record, a gateway outcome).</summary>
-internal delegate Task RegistrationRecord(NpgsqlConnection connection, NpgsqlTransaction transaction, RegistrationResult result, DateTimeOffset now);
-
 internal sealed record RegistrationResult(WatchResponse? Watch, bool Created)
 {
     public static readonly RegistrationResult IdempotencyRace = new(null, Created: false);
