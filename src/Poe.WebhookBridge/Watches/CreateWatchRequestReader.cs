@@ -13,6 +13,7 @@ internal static partial class CreateWatchRequestReader
     private const int MaxMetadataPairs = 16;
     private const int MaxMetadataKeyLength = 64;
     private const int MaxMetadataValueLength = 512;
+
     /// <summary>The fields that describe the watch itself, whatever else the body carries.</summary>
     public static readonly string[] WatchFieldNames = ["callback_url", "events", "metadata"];
     private static readonly HashSet<string> KnownFields = ["video_id", .. WatchFieldNames];

@@ -12,7 +12,7 @@ using Poe.WebhookBridge.Infrastructure.Data;
 namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BridgeDbContext))]
-    [Migration("20261206164236_GatewayRequests")]
+    [Migration("20261206173608_GatewayRequests")]
     partial class GatewayRequests
     {
         /// <inheritdoc />
@@ -84,10 +84,81 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_delivery_attempts");
 
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_delivery_attempts_at");
+
                     b.HasIndex("EventId", "At")
                         .HasDatabaseName("ix_delivery_attempts_event_id_at");
 
                     b.ToTable("delivery_attempts", "bridge");
+                });
+
+            modelBuilder.Entity("Poe.WebhookBridge.Delivery.Recovery.Recovery", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ClientName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_name");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("CursorCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cursor_created_at");
+
+                    b.Property<string>("CursorEventId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("cursor_event_id");
+
+                    b.Property<string>("EndpointId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("endpoint_id");
+
+                    b.Property<string>("EndpointUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("endpoint_url");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("Matched")
+                        .HasColumnType("integer")
+                        .HasColumnName("matched");
+
+                    b.Property<int>("Queued")
+                        .HasColumnType("integer")
+                        .HasColumnName("queued");
+
+                    b.Property<DateTimeOffset>("Since")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("since");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("Until")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recoveries");
+
+                    b.ToTable("recoveries", "bridge");
                 });
 
             modelBuilder.Entity("Poe.WebhookBridge.Delivery.WebhookEvent", b =>
@@ -106,6 +177,12 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("callback_host");
+
+                    b.Property<string>("CallbackOrigin")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("callback_origin");
 
                     b.Property<string>("CallbackUrl")
                         .IsRequired()
@@ -164,7 +241,70 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.HasIndex("WatchId", "CreatedAt")
                         .HasDatabaseName("ix_webhook_events_watch_id_created_at");
 
+                    b.HasIndex("ClientName", "CallbackOrigin", "Status")
+                        .HasDatabaseName("ix_webhook_events_endpoint_undelivered")
+                        .HasFilter("status IN ('pending', 'held', 'failed')");
+
+                    b.HasIndex("ClientName", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_webhook_events_dead")
+                        .HasFilter("status = 'failed'");
+
                     b.ToTable("webhook_events", "bridge");
+                });
+
+            modelBuilder.Entity("Poe.WebhookBridge.Endpoints.CallbackEndpoint", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ClientName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_name");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disabled_at");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_attempts");
+
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failing_since");
+
+                    b.Property<DateTimeOffset?>("LastSuccessAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_success_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_endpoints");
+
+                    b.HasIndex("ClientName", "Url")
+                        .IsUnique()
+                        .HasDatabaseName("ix_endpoints_client_name_url");
+
+                    b.ToTable("endpoints", "bridge");
                 });
 
             modelBuilder.Entity("Poe.WebhookBridge.Gateway.GatewayRequest", b =>
