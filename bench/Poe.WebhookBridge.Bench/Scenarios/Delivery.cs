@@ -78,7 +78,7 @@ public static class Delivery
         var last = got.Max(r => r.At);
         var rate = got.Count / (last - opened).TotalSeconds;
 
-        var body = Encoding.UTF8.GetBytes("{\"id\":\"evt_0\",\"object\":\"event\",\"type\":\"video.completed\",\"created_at\":1764440000,\"data\":{\"id\":\"VIDEO\",\"object\":\"video\",\"status\":\"completed\",\"progress\":100,\"model\":\"sora-2\",\"seconds\":\"8\",\"size\":\"1280x720\"" + new string(' ', 700) + "},\"watch\":{\"id\":\"watch_0\",\"metadata\":{}}}");
+        var body = Encoding.UTF8.GetBytes("{\"id\":\"evt_0\",\"object\":\"event\",\"type\":\"video.completed\",\"created_at\":1764440000,\"data\":{\"id\":\"VIDEO\",\"object\":\"video\",\"status\":\"completed\",\"progress\":100,\"model\":\"sora-2\",\"seconds\":8,\"size\":\"1280x720\"" + new string(' ', 700) + "},\"watch\":{\"id\":\"watch_0\",\"metadata\":{}}}");
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 });
         var clock = Stopwatch.StartNew();
         await Load.ForAllAsync(n, Hosts * 16, async i =>

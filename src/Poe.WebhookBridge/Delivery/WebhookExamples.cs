@@ -30,5 +30,5 @@ internal static class WebhookExamples
     }
 
     private static string Video(string status, int progress, string extra) =>
-        $$"""{"id":"{{Watch.VideoId}}","object":"video","status":"{{status}}","progress":{{progress}},"created_at":1764440001,"model":"Sora-2","seconds":"8","size":"1280x720"{{extra}}}""";
+        $$"""{"id":"{{Watch.VideoId}}","object":"video","status":"{{status}}","progress":{{progress}},"created_at":1764440001,"model":"Sora-2","seconds":8,"size":"1280x720"{{extra}}}""";
 }

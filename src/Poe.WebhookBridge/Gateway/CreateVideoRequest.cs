@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Poe.WebhookBridge.Operations.OpenApi;
 
 namespace Poe.WebhookBridge.Gateway;
 
@@ -6,8 +7,18 @@ namespace Poe.WebhookBridge.Gateway;
 /// The body of the gateway's create, remix and extend (documented for OpenAPI): the watch fields, read by the rules of
 /// <c>POST /v1/watches</c>, and Poe's own fields, which go to Poe as written (any other field Poe takes goes too).
 /// </summary>
-public sealed record CreateVideoRequest
+public sealed record CreateVideoRequest : IDocumentedExample<CreateVideoRequest>
 {
+    public static CreateVideoRequest Example => new()
+    {
+        CallbackUrl = "https://app.example/hooks/poe",
+        Metadata = new Dictionary<string, string> { ["order"] = "42" },
+        Model = "Sora-2",
+        Prompt = "A red fox walking through fresh snow at dawn",
+        Seconds = 4,
+        Size = "1280x720",
+    };
+
     [Description("Absolute https URL (at most 2048 characters, no user-info) that receives the webhooks.")]
     public required string CallbackUrl { get; init; }
 

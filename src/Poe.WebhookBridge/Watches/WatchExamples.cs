@@ -6,7 +6,7 @@ namespace Poe.WebhookBridge.Watches;
 internal static class WatchExamples
 {
     public const string VideoJson =
-        """{"id":"video_123","object":"video","status":"completed","progress":100,"created_at":1764440001,"completed_at":1764440117,"expires_at":1764526517,"model":"Sora-2","seconds":"8","size":"1280x720","remixed_from_video_id":null,"error":null,"usage":{"video_seconds":8}}""";
+        """{"id":"video_123","object":"video","status":"completed","progress":100,"created_at":1764440001,"completed_at":1764440117,"expires_at":1764526517,"model":"Sora-2","seconds":8,"size":"1280x720","remixed_from_video_id":null,"error":null,"usage":{"video_seconds":8}}""";
 
     public static readonly WatchResponse Registered = new(
         "watch_4f9k2m7q1x8c3v6b0n5z2a7d", "watch", "video_456", "https://app.example/hooks/poe", WatchEventTypes.Default,

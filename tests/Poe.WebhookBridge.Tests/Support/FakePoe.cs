@@ -130,7 +130,7 @@ public sealed record PoeAnswer
         var terminal = status is "completed" or "failed";
         var completedAt = terminal ? (created + 9).ToString(System.Globalization.CultureInfo.InvariantCulture) : "null";
         var body = $$"""
-            {"id":"{{id}}","object":"video","status":"{{status}}","progress":{{progress}},"created_at":{{created}},"completed_at":{{completedAt}},"expires_at":null,"model":"sora-2","seconds":"8","size":"1280x720","remixed_from_video_id":null,"error":null,"usage":null{{(extraFields is null ? "" : "," + extraFields)}}}
+            {"id":"{{id}}","object":"video","status":"{{status}}","progress":{{progress}},"created_at":{{created}},"completed_at":{{completedAt}},"expires_at":null,"model":"sora-2","seconds":8,"size":"1280x720","remixed_from_video_id":null,"error":null,"usage":null{{(extraFields is null ? "" : "," + extraFields)}}}
             """;
         return new PoeAnswer { Body = body };
     }

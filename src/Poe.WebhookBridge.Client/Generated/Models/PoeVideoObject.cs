@@ -57,14 +57,8 @@ namespace Poe.WebhookBridge.Client.Models
 #else
         public string RemixedFromVideoId { get; set; }
 #endif
-        /// <summary>The clip length in seconds, as Poe gives it.</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public global::Poe.WebhookBridge.Client.Models.PoeVideoObject.PoeVideoObject_seconds? Seconds { get; set; }
-#nullable restore
-#else
-        public global::Poe.WebhookBridge.Client.Models.PoeVideoObject.PoeVideoObject_seconds Seconds { get; set; }
-#endif
+        /// <summary>The clip length in seconds.</summary>
+        public int? Seconds { get; set; }
         /// <summary>WIDTHxHEIGHT, e.g. 1280x720.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -117,7 +111,7 @@ namespace Poe.WebhookBridge.Client.Models
                 { "object", n => { Object = n.GetEnumValue<global::Poe.WebhookBridge.Client.Models.PoeVideoObject_object>(); } },
                 { "progress", n => { Progress = n.GetDoubleValue(); } },
                 { "remixed_from_video_id", n => { RemixedFromVideoId = n.GetStringValue(); } },
-                { "seconds", n => { Seconds = n.GetObjectValue<global::Poe.WebhookBridge.Client.Models.PoeVideoObject.PoeVideoObject_seconds>(global::Poe.WebhookBridge.Client.Models.PoeVideoObject.PoeVideoObject_seconds.CreateFromDiscriminatorValue); } },
+                { "seconds", n => { Seconds = n.GetIntValue(); } },
                 { "size", n => { Size = n.GetStringValue(); } },
                 { "status", n => { Status = n.GetEnumValue<global::Poe.WebhookBridge.Client.Models.PoeVideoObject_status>(); } },
                 { "usage", n => { Usage = n.GetObjectValue<global::Poe.WebhookBridge.Client.Models.PoeVideoObject_usage>(global::Poe.WebhookBridge.Client.Models.PoeVideoObject_usage.CreateFromDiscriminatorValue); } },
@@ -139,72 +133,11 @@ namespace Poe.WebhookBridge.Client.Models
             writer.WriteEnumValue<global::Poe.WebhookBridge.Client.Models.PoeVideoObject_object>("object", Object);
             writer.WriteDoubleValue("progress", Progress);
             writer.WriteStringValue("remixed_from_video_id", RemixedFromVideoId);
-            writer.WriteObjectValue<global::Poe.WebhookBridge.Client.Models.PoeVideoObject.PoeVideoObject_seconds>("seconds", Seconds);
+            writer.WriteIntValue("seconds", Seconds);
             writer.WriteStringValue("size", Size);
             writer.WriteEnumValue<global::Poe.WebhookBridge.Client.Models.PoeVideoObject_status>("status", Status);
             writer.WriteObjectValue<global::Poe.WebhookBridge.Client.Models.PoeVideoObject_usage>("usage", Usage);
             writer.WriteAdditionalData(AdditionalData);
-        }
-        /// <summary>
-        /// Composed type wrapper for classes <see cref="int"/>, <see cref="string"/>
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-        public partial class PoeVideoObject_seconds : IComposedTypeWrapper, IParsable
-        {
-            /// <summary>Composed type representation for type <see cref="int"/></summary>
-            public int? Integer { get; set; }
-            /// <summary>Composed type representation for type <see cref="string"/></summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            public string? String { get; set; }
-#nullable restore
-#else
-            public string String { get; set; }
-#endif
-            /// <summary>
-            /// Creates a new instance of the appropriate class based on discriminator value
-            /// </summary>
-            /// <returns>A <see cref="global::Poe.WebhookBridge.Client.Models.PoeVideoObject.PoeVideoObject_seconds"/></returns>
-            /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-            public static global::Poe.WebhookBridge.Client.Models.PoeVideoObject.PoeVideoObject_seconds CreateFromDiscriminatorValue(IParseNode parseNode)
-            {
-                if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-                var mappingValue = parseNode.GetChildNode("")?.GetStringValue();
-                var result = new global::Poe.WebhookBridge.Client.Models.PoeVideoObject.PoeVideoObject_seconds();
-                if(parseNode.GetIntValue() is int integerValue)
-                {
-                    result.Integer = integerValue;
-                }
-                else if(parseNode.GetStringValue() is string stringValue)
-                {
-                    result.String = stringValue;
-                }
-                return result;
-            }
-            /// <summary>
-            /// The deserialization information for the current model
-            /// </summary>
-            /// <returns>A IDictionary&lt;string, Action&lt;IParseNode&gt;&gt;</returns>
-            public virtual IDictionary<string, Action<IParseNode>> GetFieldDeserializers()
-            {
-                return new Dictionary<string, Action<IParseNode>>();
-            }
-            /// <summary>
-            /// Serializes information the current object
-            /// </summary>
-            /// <param name="writer">Serialization writer to use to serialize this model</param>
-            public virtual void Serialize(ISerializationWriter writer)
-            {
-                if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-                if(Integer != null)
-                {
-                    writer.WriteIntValue(null, Integer);
-                }
-                else if(String != null)
-                {
-                    writer.WriteStringValue(null, String);
-                }
-            }
         }
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions;
 using Poe.WebhookBridge.Client.V1.Endpoints;
 using Poe.WebhookBridge.Client.V1.Events;
 using Poe.WebhookBridge.Client.V1.Recoveries;
+using Poe.WebhookBridge.Client.V1.Videos;
 using Poe.WebhookBridge.Client.V1.Watches;
 using System.Collections.Generic;
 using System.IO;
@@ -32,6 +33,11 @@ namespace Poe.WebhookBridge.Client.V1
         public global::Poe.WebhookBridge.Client.V1.Recoveries.RecoveriesRequestBuilder Recoveries
         {
             get => new global::Poe.WebhookBridge.Client.V1.Recoveries.RecoveriesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The videos property</summary>
+        public global::Poe.WebhookBridge.Client.V1.Videos.VideosRequestBuilder Videos
+        {
+            get => new global::Poe.WebhookBridge.Client.V1.Videos.VideosRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The watches property</summary>
         public global::Poe.WebhookBridge.Client.V1.Watches.WatchesRequestBuilder Watches

@@ -16,6 +16,8 @@ internal static class OpenApiSetup
         {
             options.AddSchemaTransformer(AllowedValuesSchemas.ApplyAsync);
             options.AddSchemaTransformer(PoeVideoSchema.ApplyAsync);
+            options.AddSchemaTransformer(PoeErrorSchema.ApplyAsync);
+            options.CreateSchemaReferenceId = PoeErrorSchema.ReferenceIdOf;
             options.AddSchemaTransformer(RangedIntegerParameters.ApplyAsync);
             options.AddOperationTransformer(ClientKeyOperations.ApplyAsync);
             options.AddOperationTransformer(BodyExamples.ApplyAsync);

@@ -32,8 +32,7 @@ internal static class PoeVideoSchema
             ["completed_at"] = UnixSeconds(JsonSchemaType.Integer | JsonSchemaType.Null, "Unix seconds; null until the video ends."),
             ["expires_at"] = UnixSeconds(JsonSchemaType.Integer | JsonSchemaType.Null, "Unix seconds after which the assets are gone."),
             ["model"] = Typed(JsonSchemaType.String, "The Poe bot that makes the video, e.g. Sora-2."),
-            // OpenAI-compatible video objects give the length as a string ("8"); requests to create one give an integer.
-            ["seconds"] = Typed(JsonSchemaType.Integer | JsonSchemaType.String, "The clip length in seconds, as Poe gives it."),
+            ["seconds"] = Typed(JsonSchemaType.Integer, "The clip length in seconds."),
             ["size"] = Typed(JsonSchemaType.String, "WIDTHxHEIGHT, e.g. 1280x720."),
             ["remixed_from_video_id"] = Typed(JsonSchemaType.String | JsonSchemaType.Null, "The source video of a remix."),
             ["error"] = Open(JsonSchemaType.Object | JsonSchemaType.Null, "Set when the video failed, as Poe gave it.", "code", "message"),

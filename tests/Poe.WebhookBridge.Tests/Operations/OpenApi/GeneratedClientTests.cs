@@ -37,7 +37,7 @@ public sealed class GeneratedClientTests(BridgeFactory bridge) : BridgeTest(brid
 
         // Poe's answer as polling stores it: the client reads the video as an object, Poe's unknown fields kept.
         await Database.QueryAsync(db => db.Watches.Where(w => w.Id == created.Id).ExecuteUpdateAsync(w => w.SetProperty(
-            x => x.Video, """{"id":"video_typed_1","object":"video","status":"completed","progress":100,"created_at":1764440001,"seconds":"8","future_field":[1,2]}""")));
+            x => x.Video, """{"id":"video_typed_1","object":"video","status":"completed","progress":100,"created_at":1764440001,"seconds":8,"future_field":[1,2]}""")));
         var fetched = await shop.V1.Watches[created.Id].GetAsync();
         Assert.Equal(PoeVideoObject_status.Completed, fetched!.Video!.Status);
         Assert.Equal(100, fetched.Video.Progress);

@@ -4,6 +4,7 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using Poe.WebhookBridge.Client.Models;
+using Poe.WebhookBridge.Client.V1.Watches.Item.Content;
 using Poe.WebhookBridge.Client.V1.Watches.Item.Events;
 using Poe.WebhookBridge.Client.V1.Watches.Item.Test;
 using System.Collections.Generic;
@@ -19,6 +20,11 @@ namespace Poe.WebhookBridge.Client.V1.Watches.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WatchesItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The content property</summary>
+        public global::Poe.WebhookBridge.Client.V1.Watches.Item.Content.ContentRequestBuilder Content
+        {
+            get => new global::Poe.WebhookBridge.Client.V1.Watches.Item.Content.ContentRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The events property</summary>
         public global::Poe.WebhookBridge.Client.V1.Watches.Item.Events.EventsRequestBuilder Events
         {
