@@ -60,7 +60,7 @@ public sealed partial class PollRunner(
             var response = key is null
                 ? new PoeResponse(PoeOutcome.Unauthorized, "no_key")
                 : await scope.ServiceProvider.GetRequiredService<PoeClient>().GetVideoAsync(key, poll.VideoId, _stopping.Token);
-            metrics.PoeRequest(response.Code);
+            metrics.PoeRequest(response.Code, "poll");
             LogPolled(response, poll);
 
             if (RoutinePoll.IsBatchable(poll, response))
