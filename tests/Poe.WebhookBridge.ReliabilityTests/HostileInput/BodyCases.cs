@@ -11,11 +11,14 @@ namespace Poe.WebhookBridge.ReliabilityTests.HostileInput;
 /// </summary>
 public static class BodyCases
 {
-    public static IEnumerable<HostileCase> For(ApiOperation operation, string path, JsonObject valid)
+    /// <param name="judged">The fields the bridge itself judges; the gateway passes Poe's own fields, and any field it
+    /// does not know, to Poe as written (SPEC §10), so only its watch fields get cases, and no unknown field does.</param>
+    public static IEnumerable<HostileCase> For(ApiOperation operation, string path, JsonObject valid, IReadOnlySet<string> judged)
     {
         var schema = operation.Body!;
         var properties = schema["properties"]?.AsObject() ?? [];
-        foreach (var (field, fieldSchema) in properties)
+        var passesUnknownFields = properties.Any(p => !judged.Contains(p.Key));
+        foreach (var (field, fieldSchema) in properties.Where(p => judged.Contains(p.Key)))
         {
             foreach (var (label, json) in FieldValues.For(fieldSchema!.AsObject()))
             {
@@ -42,7 +45,11 @@ public static class BodyCases
             yield return Case(label, HttpStatusCode.BadRequest, json);
         }
 
-        yield return Case("unknown field", HttpStatusCode.BadRequest, text.TrimEnd('}') + ",\"admin\":true}");
+        if (!passesUnknownFields)
+        {
+            yield return Case("unknown field", HttpStatusCode.BadRequest, text.TrimEnd('}') + ",\"admin\":true}");
+        }
+
         yield return Case("70 KiB", HttpStatusCode.RequestEntityTooLarge, text.TrimEnd('}') + $",\"padding\":\"{new string('x', 70_000)}\"}}");
         foreach (var type in new[] { "text/plain", "application/x-www-form-urlencoded", "application/xml", "multipart/form-data; boundary=x" })
         {

@@ -36,7 +36,8 @@ public static class RequestCases
             yield return new HostileCase($"{operation.Label} {label}", HttpStatusCode.Unauthorized, () => Credentials(operation.Method, path, value), Authenticated: false);
         }
 
-        foreach (var id in operation.PathParameters.Count > 0 ? Ids : [])
+        // With a body, a bad body is answered first; an operation's ids are tried where no body comes into it.
+        foreach (var id in operation.PathParameters.Count > 0 && operation.Body is null ? Ids : [])
         {
             yield return new HostileCase($"{operation.Label} id {id[..Math.Min(id.Length, 40)]}", HttpStatusCode.NotFound, () => new HttpRequestMessage(new HttpMethod(operation.Method), operation.PathWith(id)));
         }
@@ -51,11 +52,12 @@ public static class RequestCases
     }
 
     /// <summary>Each verb that no operation of <paramref name="path"/> documents.</summary>
-    public static IEnumerable<HostileCase> Verbs(string path, IEnumerable<string> documented, string realId)
+    public static IEnumerable<HostileCase> Verbs(IReadOnlyList<ApiOperation> operations, string realId)
     {
-        foreach (var verb in new[] { "GET", "POST", "PUT", "PATCH", "DELETE" }.Except(documented))
+        var path = operations[0].Path;
+        foreach (var verb in new[] { "GET", "POST", "PUT", "PATCH", "DELETE" }.Except(operations.Select(o => o.Method)))
         {
-            var target = path.Replace("{id}", realId, StringComparison.Ordinal);
+            var target = operations[0].PathWith(realId);
             yield return new HostileCase($"{verb} {path} (undocumented verb)", HttpStatusCode.MethodNotAllowed, () => new HttpRequestMessage(new HttpMethod(verb), target));
         }
     }

@@ -7,7 +7,7 @@ namespace Poe.WebhookBridge.ReliabilityTests.HostileInput;
 /// </summary>
 public static class RowSnapshot
 {
-    private static readonly string[] Tables = ["watches", "webhook_events", "delivery_attempts", "idempotency_records", "endpoints", "recoveries"];
+    private static readonly string[] Tables = ["watches", "webhook_events", "delivery_attempts", "idempotency_records", "endpoints", "recoveries", "gateway_requests"];
 
     public static async Task<List<string>> TakeAsync(Support.BridgeCluster cluster)
     {
