@@ -45,7 +45,7 @@ public sealed class WebhookSender(HttpClient http, ClientRegistry clients, IOpti
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
             var code = (int)response.StatusCode;
             var duration = time.GetElapsedTime(started);
-            return code switch
+            var result = code switch
             {
                 >= 200 and <= 299 => new AttemptResult(AttemptOutcome.Delivered, at, duration, code, null),
                 410 => new AttemptResult(AttemptOutcome.Gone, at, duration, code, "410 Gone: the consumer asked for no more webhooks; the watch is cancelled."),
@@ -53,6 +53,8 @@ public sealed class WebhookSender(HttpClient http, ClientRegistry clients, IOpti
                 _ => new AttemptResult(AttemptOutcome.FailedStatus, at, duration, code, $"HTTP {code}.",
                     RetryPolicy.RetryAfterOf(code, response.Headers.RetryAfter, time.GetUtcNow())),
             };
+            await DiscardBodyAsync(response, attempt.Token);
+            return result;
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
@@ -69,7 +71,25 @@ public sealed class WebhookSender(HttpClient http, ClientRegistry clients, IOpti
         }
     }
 
-    private static CallbackRefusedException? RefusalIn(Exception ex)
+    /// <summary>
+    /// Reads the consumer's body to its end within the attempt's time-out, so that Webhooks:Timeout bounds the whole
+    /// exchange: a body that drips past it is cut (a cancelled read closes the connection at once) instead of being
+    /// drained in the background, and a body read to its end lets the connection be reused. The status alone decides
+    /// the outcome, so a cut body does not change it.
+    /// </summary>
+    private static async Task DiscardBodyAsync(HttpResponseMessage response, CancellationToken attempt)
+    {
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(attempt);
+            await body.CopyToAsync(Stream.Null, attempt);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+        {
+        }
+    }
+
+        private static CallbackRefusedException? RefusalIn(Exception ex)
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {

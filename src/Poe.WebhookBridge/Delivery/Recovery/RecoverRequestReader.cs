@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Poe.WebhookBridge.Watches;
 
@@ -51,6 +52,8 @@ internal static class RecoverRequestReader
         return seconds;
     }
 
+    private static readonly SearchValues<char> IdCharacters = SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyz");
+
     private static string? ReadEndpoint(JsonElement root, Dictionary<string, string[]> errors)
     {
         if (!root.TryGetProperty("endpoint", out var value) || value.ValueKind == JsonValueKind.Null)
@@ -58,7 +61,10 @@ internal static class RecoverRequestReader
             return null;
         }
 
-        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 and <= 64 } id || id.Contains('\0', StringComparison.Ordinal))
+        // The shape of the ids the bridge hands out (ep_ and lowercase letters and digits): anything else cannot name an
+        // endpoint, so it is a malformed request (400), while a well-formed id no endpoint of the client has is 404.
+        if (value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 3 and <= 64 } id
+            || !id.StartsWith("ep_", StringComparison.Ordinal) || id.AsSpan(3).ContainsAnyExcept(IdCharacters))
         {
             errors["endpoint"] = ["Must be an endpoint id (ep_…)."];
             return null;

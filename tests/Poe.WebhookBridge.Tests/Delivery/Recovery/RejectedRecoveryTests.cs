@@ -20,6 +20,7 @@ public sealed class RejectedRecoveryTests(DeliveryBridge fixture) : DeliveryTest
         { "not an object", """[{"since":1}]""", HttpStatusCode.BadRequest },
         { "an endpoint that is no string", """{"since":1,"endpoint":5}""", HttpStatusCode.BadRequest },
         { "a NUL in the endpoint", """{"since":1,"endpoint":"ep_\u0000"}""", HttpStatusCode.BadRequest },
+        { "an endpoint that is no endpoint id", """{"since":1,"endpoint":"ep_' OR 1=1--"}""", HttpStatusCode.BadRequest },
         { "an unpaired surrogate", """{"since":1,"endpoint":"\ud800"}""", HttpStatusCode.BadRequest },
         { "truncated JSON", """{"since":""", HttpStatusCode.BadRequest },
         { "an empty body", "", HttpStatusCode.BadRequest },
