@@ -21,6 +21,9 @@ internal static class PoeErrors
     public static JsonHttpResult<PoeError> BadRequest(string message, string code) =>
         Create(StatusCodes.Status400BadRequest, message, "invalid_request_error", code);
 
+    public static JsonHttpResult<PoeError> PointsUsedUp() =>
+        Create(StatusCodes.Status402PaymentRequired, "You have run out of points. Buy more points or wait for your allowance to renew.", "insufficient_points", "insufficient_points");
+
     public static JsonHttpResult<PoeError> Status(int statusCode) => statusCode >= 500
         ? Create(statusCode, "The server had an error while processing your request.", "server_error", "internal_error")
         : Create(statusCode, $"Simulated HTTP {statusCode}.", "invalid_request_error", null);

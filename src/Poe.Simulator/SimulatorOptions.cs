@@ -17,6 +17,10 @@ public sealed class SimulatorOptions
     /// <summary>When true, polling an unknown id creates a video with default timings instead of 404.</summary>
     public bool AutoCreateUnknownVideos { get; set; }
 
+    /// <summary>Points each key may spend on videos (one per second generated); null: unlimited. Then Poe answers 402.</summary>
+    [Range(0, int.MaxValue)]
+    public int? PointsPerKey { get; set; }
+
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan DefaultQueuedTime { get; set; } = TimeSpan.FromSeconds(2);
 

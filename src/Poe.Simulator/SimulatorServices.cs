@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Poe.Simulator.Auth;
 using Poe.Simulator.Faults;
+using Poe.Simulator.Points;
 using Poe.Simulator.RateLimiting;
 using Poe.Simulator.Requests;
 using Poe.Simulator.Videos;
@@ -27,6 +28,10 @@ internal static class SimulatorServices
         services.AddSingleton<RequestLog>();
         services.AddSingleton<FaultResponses>();
         services.AddSingleton<VideoPoll>();
+        services.AddSingleton<PoeGate>();
+        services.AddSingleton<VideoCreation>();
+        services.AddSingleton<VideoContent>();
+        services.AddSingleton<PointsLedger>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Delivery.Recovery;
 using Poe.WebhookBridge.Delivery.TestEvents;
 using Poe.WebhookBridge.Endpoints;
+using Poe.WebhookBridge.Gateway;
 using Poe.WebhookBridge.Infrastructure.Configuration;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Infrastructure.Hangfire;
@@ -23,6 +24,7 @@ builder.AddPolling();
 builder.AddDelivery();
 builder.AddEndpointHealth();
 builder.AddRecoveries();
+builder.AddGateway();
 builder.AddOperations();
 
 var app = builder.Build();
@@ -37,6 +39,7 @@ app.MapEvents();
 app.MapEndpointHealth();
 app.MapRecoveries();
 app.MapTestEvents();
+app.MapGateway();
 app.MapOperations();
 app.UseBridgeJobs();
 

@@ -16,7 +16,7 @@ namespace Poe.WebhookBridge.Bench.Scenarios;
 /// </summary>
 public static class BudgetLatency
 {
-    private sealed record Kind(string Model, string Seconds, double NominalSeconds);
+    private sealed record Kind(string Model, int Seconds, double NominalSeconds);
 
     private sealed record Run(string Id, DateTimeOffset EndsAt);
 
@@ -31,8 +31,8 @@ public static class BudgetLatency
         // Videos ending after this had durations learned from completed ones (the first completions come at ~70 s).
         var warmFrom = TimeSpan.FromSeconds(quick ? 10 : 150);
         Kind[] kinds = quick
-            ? [new("sora-2", "8", 10), new("sora-2-pro", "12", 18)]
-            : [new("sora-2", "8", 90), new("sora-2-pro", "12", 150)];
+            ? [new("Sora-2", 8, 10), new("Sora-2-Pro", 12, 18)]
+            : [new("Sora-2", 8, 90), new("Sora-2-Pro", 12, 150)];
         var (queuedMin, queuedMax) = quick ? (2.0, 5.0) : (5.0, 20.0);
         const int Seed = 20261129;
         var started = DateTimeOffset.UtcNow;

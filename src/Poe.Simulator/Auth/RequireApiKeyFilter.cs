@@ -1,6 +1,6 @@
 namespace Poe.Simulator.Auth;
 
-/// <summary>Guards the create and force endpoints; polling checks the key itself to count and log it.</summary>
+/// <summary>Guards the force endpoints; Poe's own endpoints check the key through PoeGate to count and log it.</summary>
 internal sealed class RequireApiKeyFilter(ApiKeys keys) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>

@@ -2,24 +2,26 @@ using System.Collections.Concurrent;
 
 namespace Poe.Simulator.Requests;
 
-/// <summary>One poll as the simulator saw it; <see cref="KeyId"/> is a hash prefix, never the key.</summary>
-public sealed record RequestLogEntry(long AtMs, string? KeyId, string VideoId, int Status);
+/// <summary>One request as the simulator saw it; <see cref="KeyId"/> is a hash prefix, never the key.</summary>
+/// <param name="Operation"><c>poll</c>, <c>create</c>, <c>remix</c>, <c>extend</c> or <c>content</c>.</param>
+public sealed record RequestLogEntry(long AtMs, string? KeyId, string VideoId, int Status, string Operation = RequestLog.Poll);
 
 /// <summary>Counts of logged polls; requests without a key are counted under "none".</summary>
 public sealed record RequestStats(int Total, IReadOnlyDictionary<string, int> ByKeyId, IReadOnlyDictionary<string, int> ByStatus);
 
-/// <summary>Every <c>GET /v1/videos/{id}</c> seen, so tests and the benchmark can check what a client sent.</summary>
+/// <summary>Every request to Poe's endpoints seen, so tests and the benchmark can check what a client sent.</summary>
 public sealed class RequestLog(TimeProvider time)
 {
+    public const string Poll = "poll";
     // Bounds memory for long demo runs; far above what a test or benchmark run produces.
     private const int Capacity = 1_000_000;
 
     private readonly ConcurrentQueue<RequestLogEntry> _entries = new();
 
     /// <summary>Status 0 means the connection was cut without an answer.</summary>
-    public void Record(string? keyId, string videoId, int status)
+    public void Record(string? keyId, string videoId, int status, string operation = Poll)
     {
-        _entries.Enqueue(new RequestLogEntry(time.GetUtcNow().ToUnixTimeMilliseconds(), keyId, videoId, status));
+        _entries.Enqueue(new RequestLogEntry(time.GetUtcNow().ToUnixTimeMilliseconds(), keyId, videoId, status, operation));
         while (_entries.Count > Capacity)
             _entries.TryDequeue(out _);
     }

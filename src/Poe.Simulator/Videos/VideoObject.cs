@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace Poe.Simulator.Videos;
@@ -13,7 +12,7 @@ public sealed record VideoObject(
     long? CompletedAt,
     long? ExpiresAt,
     string Model,
-    string Seconds,
+    int Seconds,
     string Size,
     string? RemixedFromVideoId,
     VideoError? Error,
@@ -37,9 +36,9 @@ public sealed record VideoObject(
             video.Spec.Model,
             video.Spec.Seconds,
             video.Spec.Size,
-            null,
+            video.Spec.RemixedFromVideoId,
             failed ? new VideoError("video_generation_failed", "The video could not be generated.") : null,
-            completed ? new VideoUsage(int.TryParse(video.Spec.Seconds, CultureInfo.InvariantCulture, out var s) ? s : 0) : null);
+            completed ? new VideoUsage(video.Spec.Seconds) : null);
     }
 }
 

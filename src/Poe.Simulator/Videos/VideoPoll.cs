@@ -1,5 +1,3 @@
-using System.Globalization;
-using Poe.Simulator.Auth;
 using Poe.Simulator.Faults;
 using Poe.Simulator.RateLimiting;
 using Poe.Simulator.Requests;
@@ -10,34 +8,18 @@ namespace Poe.Simulator.Videos;
 /// <c>GET /v1/videos/{id}</c> as Poe answers it: key check, per-key budget, then the video
 /// (or its next scripted fault). Every answer carries the x-ratelimit headers and is logged.
 /// </summary>
-internal sealed class VideoPoll(
-    ApiKeys keys, KeyRateLimiter limiter, VideoStore videos, RequestLog log, FaultResponses faults, TimeProvider time)
+internal sealed class VideoPoll(PoeGate gate, VideoStore videos, RequestLog log, FaultResponses faults, TimeProvider time)
 {
     public async Task<IResult> HandleAsync(string id, HttpContext context)
     {
-        var key = ApiKeys.Read(context.Request);
-        var keyId = key is null ? null : ApiKeys.KeyId(key);
-        var (status, result) = await AnswerAsync(id, key, context);
-        log.Record(keyId, id, status);
+        var admission = gate.Admit(context);
+        var (status, result) = admission.Refusal ?? await AnswerAsync(id, admission.Key!, admission.Lease!, context);
+        log.Record(admission.KeyId, id, status);
         return result;
     }
 
-    private async Task<(int Status, IResult Result)> AnswerAsync(string id, string? key, HttpContext context)
+    private async Task<(int Status, IResult Result)> AnswerAsync(string id, string key, RateLimitLease lease, HttpContext context)
     {
-        if (key is null || !keys.Accepts(key))
-        {
-            RateLimitHeaders.Apply(context.Response, limiter.Peek(key));
-            return (StatusCodes.Status401Unauthorized, PoeErrors.Unauthorized());
-        }
-
-        var lease = limiter.TryAcquire(key);
-        RateLimitHeaders.Apply(context.Response, lease.State);
-        if (!lease.Acquired)
-        {
-            context.Response.Headers.RetryAfter = lease.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return (StatusCodes.Status429TooManyRequests, PoeErrors.RateLimited());
-        }
-
         var video = videos.FindForPoll(id);
         if (video is null)
             return (StatusCodes.Status404NotFound, PoeErrors.NotFound(id));

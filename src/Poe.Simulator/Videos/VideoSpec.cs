@@ -6,10 +6,11 @@ namespace Poe.Simulator.Videos;
 public sealed record VideoSpec
 {
     public string? Id { get; init; }
-    public string Model { get; init; } = "sora-2";
-    public string Seconds { get; init; } = "8";
+    public string Model { get; init; } = VideoModels.DefaultName;
+    public int Seconds { get; init; } = 8;
     public string Size { get; init; } = "1280x720";
     public string? Prompt { get; init; }
+    public string? RemixedFromVideoId { get; init; }
     public TimeSpan? QueuedTime { get; init; }
     public TimeSpan? RunningTime { get; init; }
     public VideoOutcome Outcome { get; init; } = VideoOutcome.Completed;

@@ -1,9 +1,16 @@
 using Poe.WebhookBridge.Infrastructure.Time;
+using Poe.WebhookBridge.Operations.OpenApi;
+using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Delivery;
 
-public sealed record EventResponse(string Id, string Object, string Type, long CreatedAt, EventDelivery Delivery)
+public sealed record EventResponse(string Id, string Object, [property: AllowedValuesFrom(typeof(WatchEventTypes))] string Type, long CreatedAt, EventDelivery Delivery)
+    : IDocumentedExample<EventResponse>
 {
+    public static EventResponse Example => new(
+        "evt_2b7n4m8q1w5e9r3t6y0u2i4o", "event", WatchEventTypes.VideoCompleted, 1764440120,
+        new EventDelivery(DeliveryStatus.Delivered, [new AttemptResponse(1764440120, 503, 212, "HTTP 503"), new AttemptResponse(1764440126, 204, 48, null)], null));
+
     public static EventResponse From(WebhookEvent e) => new(
         e.Id,
         "event",
@@ -15,8 +22,11 @@ public sealed record EventResponse(string Id, string Object, string Type, long C
             e.Status == DeliveryStatus.Pending ? UnixTime.Seconds(e.NextAttemptAt) : null));
 }
 
-public sealed record EventDelivery(string Status, IReadOnlyList<AttemptResponse> Attempts, long? NextAttemptAt);
+public sealed record EventDelivery([property: AllowedValuesFrom(typeof(DeliveryStatus))] string Status, IReadOnlyList<AttemptResponse> Attempts, long? NextAttemptAt);
 
 public sealed record AttemptResponse(long At, int? StatusCode, int DurationMs, string? Error);
 
-public sealed record EventList(string Object, IReadOnlyList<EventResponse> Data, bool HasMore);
+public sealed record EventList(string Object, IReadOnlyList<EventResponse> Data, bool HasMore) : IDocumentedExample<EventList>
+{
+    public static EventList Example => new("list", [EventResponse.Example], HasMore: false);
+}

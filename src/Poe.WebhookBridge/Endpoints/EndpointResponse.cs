@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Poe.WebhookBridge.Operations.OpenApi;
 
 namespace Poe.WebhookBridge.Endpoints;
 
@@ -9,12 +10,20 @@ namespace Poe.WebhookBridge.Endpoints;
 public sealed record EndpointResponse(
     string Id,
     string Url,
-    string Status,
+    [property: AllowedValuesFrom(typeof(EndpointStatus))] string Status,
     long? FailingSince,
     long? LastSuccessAt,
     long Pending,
     long Failed,
     [property: JsonPropertyName("delivered_last_24h")] long DeliveredLast24h,
-    [property: JsonPropertyName("failed_last_24h")] long FailedLast24h);
+    [property: JsonPropertyName("failed_last_24h")] long FailedLast24h) : IDocumentedExample<EndpointResponse>
+{
+    public static EndpointResponse Example => new(
+        "ep_5h2k9m4q7w1e8r3t6y0u2i4o", "https://app.example:443", EndpointStatus.Disabled, FailingSince: 1764000000, LastSuccessAt: 1763999000,
+        Pending: 3, Failed: 1, DeliveredLast24h: 0, FailedLast24h: 42);
+}
 
-public sealed record EndpointList(string Object, IReadOnlyList<EndpointResponse> Data, bool HasMore);
+public sealed record EndpointList(string Object, IReadOnlyList<EndpointResponse> Data, bool HasMore) : IDocumentedExample<EndpointList>
+{
+    public static EndpointList Example => new("list", [EndpointResponse.Example], HasMore: false);
+}

@@ -24,7 +24,7 @@ public sealed class BridgeMetrics
     public BridgeMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _poeRequests = meter.CreateCounter<long>("bridge.poe.requests", description: "Requests sent to Poe, by response code (or error kind).");
+        _poeRequests = meter.CreateCounter<long>("bridge.poe.requests", description: "Requests sent to Poe, by response code (or error kind) and operation.");
         _webhookAttempts = meter.CreateCounter<long>("bridge.webhook.attempts", description: "Webhook delivery attempts, by outcome.");
         _deliverySeconds = meter.CreateHistogram("bridge.webhook.delivery", unit: "s", description: "From the terminal status being stored to a 2xx from the consumer.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DeliveryBuckets });
@@ -35,7 +35,9 @@ public sealed class BridgeMetrics
             description: "Endpoints disabled after failing every attempt for Webhooks:DisableEndpointAfter; their events are held.");
     }
 
-    public void PoeRequest(string code) => _poeRequests.Add(1, new KeyValuePair<string, object?>("code", code));
+    /// <param name="operation"><c>poll</c>, <c>create</c>, <c>remix</c>, <c>extend</c> or <c>content</c>.</param>
+    public void PoeRequest(string code, string operation) =>
+        _poeRequests.Add(1, new KeyValuePair<string, object?>("code", code), new KeyValuePair<string, object?>("operation", operation));
 
     public void WebhookAttempt(string outcome) => _webhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
-using Scalar.AspNetCore;
+using Poe.WebhookBridge.Operations.OpenApi;
 
 namespace Poe.WebhookBridge.Operations;
 
@@ -22,12 +22,7 @@ internal static class OperationsSetup
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag], timeout: CheckTimeout)
             .AddCheck<HangfireServerHealthCheck>("hangfire", tags: [ReadyTag], timeout: CheckTimeout)
             .AddCheck<PoeKeyHealthCheck>("poe_key", tags: [ReadyTag], timeout: CheckTimeout);
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Poe Webhook Bridge";
-            document.Info.Description = "Register a watch on a Poe video; receive a Standard Webhooks-signed POST when it completes or fails.";
-            return Task.CompletedTask;
-        }));
+        builder.AddBridgeOpenApi();
         builder.AddBridgeDashboard();
         builder.Services.AddSingleton<BridgeMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(BridgeMetrics.MeterName).AddPrometheusExporter());
@@ -38,12 +33,7 @@ internal static class OperationsSetup
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteReport });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteReport });
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", options => options
-            .WithTitle("Poe Webhook Bridge API")
-            .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-            // The page is served whole by the bridge (Scalar's bundled script); no fonts from Scalar's CDN either.
-            .DisableDefaultFonts());
+        app.MapBridgeOpenApi();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapBridgeDashboard();
         return app;

@@ -123,7 +123,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
             """, connection, transaction);
         var sent = keys.Select(k => granted.GetValueOrDefault(k.Id)).ToArray();
         var paced = keys.Select((k, i) => RatePacer.After(k.PacedUntil, now, sent[i], budget)).ToArray();
-        update.Parameters.AddWithValue("budget", budget);
+        update.Parameters.AddWithValue("budget", PoeBudget.PollSlots(budget));
         update.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => k.Id).ToArray() });
         update.Parameters.Add(new NpgsqlParameter("paced", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = paced });
         update.Parameters.Add(new NpgsqlParameter("short", NpgsqlDbType.Array | NpgsqlDbType.Boolean) { Value = keys.Select((k, i) => sent[i] < k.Asked).ToArray() });
@@ -160,7 +160,8 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => k.Id).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("wanted", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = keys.Select(k => k.Admitted).ToArray() });
-        command.Parameters.AddWithValue("budget", poe.Value.RequestsPerMinute);
+        // Polls leave the reserved slots to the requests a caller waits on (PoeBudget).
+        command.Parameters.AddWithValue("budget", PoeBudget.PollSlots(poe.Value.RequestsPerMinute));
         command.Parameters.AddWithValue("now", now);
         command.Parameters.AddWithValue("reusable", now + SlotPeriod);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -64,7 +64,7 @@ public sealed partial class PollRunner(
             // the video is timed from then: however slow this request was, Poe never sees two polls of one video closer
             // than Polling:Interval.
             var answeredAt = time.GetUtcNow();
-            metrics.PoeRequest(response.Code);
+            metrics.PoeRequest(response.Code, "poll");
             LogPolled(response, poll);
 
             if (RoutinePoll.IsBatchable(poll, response))

@@ -11,6 +11,8 @@ internal static class WatchFailures
     public const string Unauthorized = "unauthorized";
     public const string TimedOut = "timed_out";
 
+    public static readonly string[] All = [VideoNotFound, Unauthorized, TimedOut];
+
     private static readonly Dictionary<string, string> Messages = new()
     {
         [VideoNotFound] = "Poe did not find the video within the not-found grace period.",

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Poe.WebhookBridge.Clients;
 using Poe.WebhookBridge.Infrastructure.Data;
@@ -8,8 +7,6 @@ namespace Poe.WebhookBridge.Watches;
 
 internal static class CreateWatchEndpoint
 {
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
-
     public static async Task<Results<Created<WatchResponse>, Ok<WatchResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpContext context,
         ClientRegistry clients,
@@ -19,57 +16,27 @@ internal static class CreateWatchEndpoint
         CancellationToken cancellationToken)
     {
         var client = context.CurrentClient(clients);
-        if (!context.Request.HasJsonContentType())
+        var (input, refused, invalid) = await WatchRequestInput.ReadAsync(context.Request, cancellationToken);
+        if (input is null)
         {
-            return Problems.UnsupportedMediaType();
+            return refused is null ? invalid! : refused;
         }
 
-        var body = await RequestBody.ReadLimitedAsync(context.Request, cancellationToken);
-        if (body is null)
+        using (input)
         {
-            return Problems.TooLarge(RequestBody.MaxBytes);
-        }
-
-        IdempotencyClaim? idempotency = null;
-        if (context.Request.Headers.TryGetValue(IdempotencyClaim.HeaderName, out var keyHeader))
-        {
-            var key = keyHeader.ToString();
-            if (keyHeader.Count != 1 || !IdempotencyClaim.IsValidKey(key))
+            var document = input.Document;
+            IdempotencyClaim? idempotency = null;
+            if (input.Key is not null)
             {
-                return Problems.Invalid(IdempotencyClaim.HeaderName, $"Must be 1-{IdempotencyClaim.MaxKeyLength} printable ASCII characters.");
-            }
-
-            idempotency = IdempotencyClaim.For(key, body);
-            if (await ReplayAsync(context, client, idempotency, time, cancellationToken) is { } replay)
-            {
-                return replay;
-            }
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, ParseOptions);
-        }
-        catch (JsonException ex)
-        {
-            return Problems.MalformedJson($"The body is not valid JSON: {ex.Message}");
-        }
-
-        using (document)
-        {
-            if (!JsonText.IsValidUnicode(document.RootElement))
-            {
-                return Problems.MalformedJson("The body is not valid JSON: a string is not valid UTF-8 or UTF-16 text.");
+                idempotency = IdempotencyClaim.For(input.Key, input.Body);
+                if (await ReplayAsync(context, client, idempotency, time, cancellationToken) is { } replay)
+                {
+                    return replay;
+                }
             }
 
             var (request, errors) = CreateWatchRequestReader.Read(document.RootElement);
-            if (CreateWatchRequestReader.CallbackUrlOf(document.RootElement) is { } callbackUrl && !errors.ContainsKey("callback_url")
-                && await callbackValidator.ValidateAsync(callbackUrl, cancellationToken) is { } callbackError)
-            {
-                errors["callback_url"] = [callbackError];
-            }
-
+            await callbackValidator.CheckCallbackAsync(document.RootElement, errors, cancellationToken);
             if (request is null || errors.Count > 0)
             {
                 return Problems.Invalid(errors);

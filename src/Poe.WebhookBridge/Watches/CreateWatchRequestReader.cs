@@ -13,7 +13,10 @@ internal static partial class CreateWatchRequestReader
     private const int MaxMetadataPairs = 16;
     private const int MaxMetadataKeyLength = 64;
     private const int MaxMetadataValueLength = 512;
-    private static readonly HashSet<string> KnownFields = ["video_id", "callback_url", "events", "metadata"];
+
+    /// <summary>The fields that describe the watch itself, whatever else the body carries.</summary>
+    public static readonly string[] WatchFieldNames = ["callback_url", "events", "metadata"];
+    private static readonly HashSet<string> KnownFields = ["video_id", .. WatchFieldNames];
 
     public static (CreateWatchRequest? Request, Dictionary<string, string[]> Errors) Read(JsonElement root)
     {
@@ -24,11 +27,16 @@ internal static partial class CreateWatchRequestReader
         }
 
         var videoId = ReadVideoId(root, errors);
-        var callbackUrl = ReadString(root, "callback_url", errors);
-        var events = ReadEvents(root, errors);
-        var metadata = ReadMetadata(root, errors);
-        return errors.Count == 0 ? (new CreateWatchRequest(videoId!, callbackUrl!, events, metadata), errors) : (null, errors);
+        var fields = ReadWatchFields(root, errors);
+        return errors.Count == 0 ? (fields with { VideoId = videoId! }, errors) : (null, errors);
     }
+
+    /// <summary>
+    /// The watch's own fields (<c>callback_url</c>, <c>events</c>, <c>metadata</c>) by the rules of SPEC §2, for every
+    /// endpoint that registers a watch; the video id is left empty for the caller to fill.
+    /// </summary>
+    public static CreateWatchRequest ReadWatchFields(JsonElement root, Dictionary<string, string[]> errors) =>
+        new(string.Empty, ReadString(root, "callback_url", errors)!, ReadEvents(root, errors), ReadMetadata(root, errors));
 
     /// <summary>The callback URL when the body carries one as a string, so it is checked even when other fields are wrong.</summary>
     public static string? CallbackUrlOf(JsonElement root) =>

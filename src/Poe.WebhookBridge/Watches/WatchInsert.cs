@@ -19,8 +19,8 @@ internal static class WatchInsert
             WHERE client_name = @client_name AND video_id = @video_id AND callback_url = @callback_url AND status = 'active'),
         poll AS ({PollSchedule.Upsert("NOT EXISTS (SELECT 1 FROM identical)")}),
         watch AS (
-            INSERT INTO bridge.watches (id, client_name, video_id, callback_url, poe_key_id, events, metadata, status, poll_count, created_at)
-            SELECT @id, @client_name, @video_id, @callback_url, @poe_key_id, @events, @metadata, 'active', 0, @now FROM poll)
+            INSERT INTO bridge.watches (id, client_name, video_id, callback_url, poe_key_id, events, metadata, status, video, poll_count, created_at)
+            SELECT @id, @client_name, @video_id, @callback_url, @poe_key_id, @events, @metadata, 'active', @video, 0, @now FROM poll)
         SELECT next_poll_at FROM poll
         """;
 
@@ -37,6 +37,8 @@ internal static class WatchInsert
         command.Parameters.AddWithValue("events", watch.Events);
         // As the entity configuration stores it.
         command.Parameters.AddWithValue("metadata", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(watch.Metadata, (JsonSerializerOptions?)null));
+        // Known at registration only when the bridge created the video itself (Gateway): Poe's answer to the create.
+        command.Parameters.AddWithValue("video", NpgsqlDbType.Jsonb, (object?)watch.Video ?? DBNull.Value);
         command.Parameters.AddWithValue("now", watch.CreatedAt);
         command.Parameters.AddWithValue("first_poll_at", firstPollAt);
         command.Parameters.AddWithValue("interval", interval);

@@ -1,8 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Poe.WebhookBridge.Clients;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Infrastructure.Problems;
+using Poe.WebhookBridge.Operations.OpenApi;
 
 namespace Poe.WebhookBridge.Watches;
 
@@ -21,7 +23,7 @@ internal static class WatchQueries
 
     public static async Task<Results<Ok<WatchList>, ValidationProblem>> ListAsync(
         HttpContext context, ClientRegistry clients, BridgeDbContext db, CancellationToken cancellationToken,
-        string? status = null, string? video_id = null, string? limit = null, string? after = null)
+        [AllowedValuesFrom(typeof(WatchStatus))] string? status = null, string? video_id = null, [Range(1, MaxLimit)] string? limit = null, string? after = null)
     {
         var client = context.CurrentClient(clients);
         // PostgreSQL text cannot hold NUL: compared with a column it is an error (a 500), not a miss.

@@ -17,13 +17,34 @@ internal sealed class WatchRegistrar(
 {
     private const int Attempts = 3;
 
-    public async Task<RegistrationResult> RegisterAsync(Client client, CreateWatchRequest request, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
+    public Task<RegistrationResult> RegisterAsync(Client client, CreateWatchRequest request, IdempotencyClaim? idempotency, CancellationToken cancellationToken) =>
+        RegisterAsync(client, request, video: null, idempotency is null ? null : (connection, transaction, result, now) => WatchInsert.RecordAsync(connection, transaction, new IdempotencyRecord
+        {
+            ClientName = client.Name,
+            Key = idempotency.Key,
+            RequestHash = idempotency.RequestHash,
+            StatusCode = result.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK,
+            ResponseBody = writer.Serialize(result.Watch!),
+            Location = result.Created ? WatchesApi.LocationOf(result.Watch!.Id) : null,
+            CreatedAt = now,
+        }, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Registers the watch of a video the bridge has just had Poe create: its <c>video</c> is Poe's answer, and
+    /// <paramref name="record"/> stores the request's outcome in the same transaction, so neither exists without the other.
+    /// </summary>
+    public Task<RegistrationResult> RegisterCreatedAsync(
+        Client client, CreateWatchRequest request, string video, RegistrationRecord record, CancellationToken cancellationToken) =>
+        RegisterAsync(client, request, video, record, cancellationToken);
+
+    private async Task<RegistrationResult> RegisterAsync(
+        Client client, CreateWatchRequest request, string? video, RegistrationRecord? record, CancellationToken cancellationToken)
     {
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             try
             {
-                if (await TryRegisterAsync(client, request, idempotency, cancellationToken) is { } result)
+                if (await TryRegisterAsync(client, request, video, record, cancellationToken) is { } result)
                 {
                     return result;
                 }
@@ -42,7 +63,8 @@ internal sealed class WatchRegistrar(
     }
 
     /// <returns>Null when an identical watch was active at the insert but no longer when read: try again.</returns>
-    private async Task<RegistrationResult?> TryRegisterAsync(Client client, CreateWatchRequest request, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
+    private async Task<RegistrationResult?> TryRegisterAsync(
+        Client client, CreateWatchRequest request, string? video, RegistrationRecord? record, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var watch = new Watch
@@ -54,13 +76,14 @@ internal sealed class WatchRegistrar(
             PoeKeyId = client.PoeKeyId,
             Events = [.. request.Events ?? WatchEventTypes.Default],
             Metadata = new Dictionary<string, string>(request.Metadata ?? new Dictionary<string, string>()),
+            Video = video,
             CreatedAt = now,
         };
         var firstPollAt = planner.PlanFirst(watch.PoeKeyId, watch.VideoId, now);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // Without an idempotency record the insert is one statement, atomic by itself.
-        await using var transaction = idempotency is null ? null : await connection.BeginTransactionAsync(cancellationToken);
+        // Without a record the insert is one statement, atomic by itself.
+        await using var transaction = record is null ? null : await connection.BeginTransactionAsync(cancellationToken);
         var due = await WatchInsert.TryInsertAsync(connection, transaction, watch, firstPollAt, polling.Value.Interval, cancellationToken);
         RegistrationResult result;
         if (due is not null)
@@ -78,16 +101,7 @@ internal sealed class WatchRegistrar(
 
         if (transaction is not null)
         {
-            await WatchInsert.RecordAsync(connection, transaction, new IdempotencyRecord
-            {
-                ClientName = client.Name,
-                Key = idempotency!.Key,
-                RequestHash = idempotency.RequestHash,
-                StatusCode = result.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK,
-                ResponseBody = writer.Serialize(result.Watch!),
-                Location = result.Created ? WatchesApi.LocationOf(watch.Id) : null,
-                CreatedAt = now,
-            }, cancellationToken);
+            await record!(connection, transaction, result, now);
             await transaction.CommitAsync(cancellationToken);
         }
 

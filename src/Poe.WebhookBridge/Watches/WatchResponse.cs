@@ -1,5 +1,7 @@
-using System.Text.Json;
+using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Infrastructure.Time;
+using Poe.WebhookBridge.Operations.OpenApi;
+using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Watches;
 
@@ -9,17 +11,19 @@ public sealed record WatchResponse(
     string Object,
     string VideoId,
     string CallbackUrl,
-    IReadOnlyList<string> Events,
+    [property: AllowedValuesFrom(typeof(WatchEventTypes), nameof(WatchEventTypes.Subscribable))] IReadOnlyList<string> Events,
     IReadOnlyDictionary<string, string> Metadata,
-    string Status,
-    JsonElement? Video,
+    [property: AllowedValuesFrom(typeof(WatchStatus))] string Status,
+    PoeVideoObject? Video,
     int PollCount,
     long? LastPolledAt,
     long? NextPollAt,
     long CreatedAt,
     long? EndedAt,
-    WatchFailure? Failure)
+    WatchFailure? Failure) : IDocumentedExample<WatchResponse>
 {
+    public static WatchResponse Example => WatchExamples.Completed;
+
     public static WatchResponse From(Watch watch, DateTimeOffset? nextPollAt) => new(
         watch.Id,
         "watch",
@@ -28,7 +32,7 @@ public sealed record WatchResponse(
         watch.Events,
         watch.Metadata,
         watch.Status,
-        watch.Video is null ? null : JsonDocument.Parse(watch.Video).RootElement.Clone(),
+        watch.Video is null ? null : PoeVideoObject.Parse(watch.Video),
         watch.PollCount,
         UnixTime.Seconds(watch.LastPolledAt),
         watch.Status == WatchStatus.Active ? UnixTime.Seconds(nextPollAt) : null,
@@ -37,7 +41,10 @@ public sealed record WatchResponse(
         watch.FailureReason is null ? null : new WatchFailure(watch.FailureReason, watch.FailureMessage ?? watch.FailureReason));
 }
 
-/// <summary>Why the bridge gave up on a watch: <c>video_not_found</c>, <c>unauthorized</c> or <c>timed_out</c>.</summary>
-public sealed record WatchFailure(string Reason, string Message);
+/// <summary>Why the bridge gave up on a watch.</summary>
+public sealed record WatchFailure([property: AllowedValuesFrom(typeof(WatchFailures))] string Reason, string Message);
 
-public sealed record WatchList(string Object, IReadOnlyList<WatchResponse> Data, bool HasMore, string? FirstId, string? LastId);
+public sealed record WatchList(string Object, IReadOnlyList<WatchResponse> Data, bool HasMore, string? FirstId, string? LastId) : IDocumentedExample<WatchList>
+{
+    public static WatchList Example => new("list", [WatchExamples.Completed, WatchExamples.Registered], HasMore: true, WatchExamples.Completed.Id, WatchExamples.Registered.Id);
+}

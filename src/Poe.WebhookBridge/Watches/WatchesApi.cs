@@ -20,7 +20,8 @@ public static class WatchesApi
             .Accepts<CreateWatchRequest>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .AddOpenApiOperationTransformer(CreateWatchOpenApi.DescribeAsync);
         group.MapGet("/{id}", WatchQueries.GetAsync).WithName("GetWatch").WithSummary("Get a watch.");
         group.MapGet("/", WatchQueries.ListAsync).WithName("ListWatches").WithSummary("List watches, newest first.");
         group.MapDelete("/{id}", CancelWatchEndpoint.HandleAsync).WithName("CancelWatch").WithSummary("Cancel a watch: no further polls or webhooks.");

@@ -16,8 +16,9 @@ public sealed class VideoControlTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("video_", video.GetProperty("id").GetString(), StringComparison.Ordinal);
-        Assert.Equal("sora-2", video.GetProperty("model").GetString());
-        Assert.Equal("8", video.GetProperty("seconds").GetString());
+        Assert.Equal("Sora-2", video.GetProperty("model").GetString());
+        Assert.Equal(4, video.GetProperty("seconds").GetInt32());
+        Assert.Equal("720x1280", video.GetProperty("size").GetString());
         Assert.Equal("queued", video.GetProperty("status").GetString());
         Assert.NotNull(sim.Videos.Find(video.GetProperty("id").GetString()!));
     }

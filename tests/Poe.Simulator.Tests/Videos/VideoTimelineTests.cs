@@ -50,7 +50,7 @@ public sealed class VideoTimelineTests
     public async Task A_polled_video_has_every_field_of_Poes_video_object()
     {
         await using var sim = await RunningSimulator.StartAsync();
-        await sim.CreateAsync(new { id = "v1", model = "veo-3", seconds = "4", size = "720x1280" });
+        await sim.CreateAsync(new { id = "v1", model = "veo-3", seconds = 4, size = "720x1280" });
 
         var video = await sim.PollJsonAsync("v1");
 
@@ -58,8 +58,8 @@ public sealed class VideoTimelineTests
             "model", "seconds", "size", "remixed_from_video_id", "error", "usage"];
         Assert.Equal(fields.Order(), video.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal("video", video.GetProperty("object").GetString());
-        Assert.Equal("veo-3", video.GetProperty("model").GetString());
-        Assert.Equal("4", video.GetProperty("seconds").GetString());
+        Assert.Equal("Veo-3", video.GetProperty("model").GetString());
+        Assert.Equal(4, video.GetProperty("seconds").GetInt32());
         Assert.Equal("720x1280", video.GetProperty("size").GetString());
         Assert.Equal(RunningSimulator.Start.ToUnixTimeSeconds(), video.GetProperty("created_at").GetInt64());
     }

@@ -110,6 +110,7 @@ public abstract class DeliveryTest(DeliveryBridge fixture) : IAsyncLifetime
     public virtual Task DisposeAsync()
     {
         Shop.Dispose();
+        Bridge.Contract.AssertNone();
         return Task.CompletedTask;
     }
 

@@ -5,12 +5,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Poe.WebhookBridge.Tests.Support.Contract;
 
 namespace Poe.WebhookBridge.Tests.Delivery;
 
 /// <summary>
 /// A consumer's endpoint on a real Kestrel socket: records every POST as it arrives and answers as scripted
-/// (the scripted answers in order, then the default one).
+/// (the scripted answers in order, then the default one). Every body is judged by the webhook's payload schema in the
+/// served OpenAPI document; a rejected one fails the test when it waits for webhooks or disposes the receiver.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -19,6 +21,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly List<ReceivedWebhook> _received = [];
     private readonly Channel<ReceivedWebhook> _arrivals = Channel.CreateUnbounded<ReceivedWebhook>();
     private readonly CancellationTokenSource _closing = new();
+    private readonly WebhookContract _contract = new();
     private Func<HttpContext, CancellationToken, Task> _default;
     private int _open;
     private int _maxOpen;
@@ -117,6 +120,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             Assert.Fail($"Expected {count} webhooks at {Url}, got {Received.Count}.");
         }
 
+        await _contract.AssertNoneAsync();
         return Received.Take(count).ToList();
     }
 
@@ -126,6 +130,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _closing.Dispose();
+        await _contract.AssertNoneAsync();
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -149,6 +154,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             }
 
             _arrivals.Writer.TryWrite(received);
+            _contract.Judge(received.Header("webhook-id"), received.Body);
             Func<HttpContext, CancellationToken, Task> answer;
             lock (_script)
             {

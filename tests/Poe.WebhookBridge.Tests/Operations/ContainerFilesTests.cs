@@ -22,7 +22,7 @@ public sealed partial class ContainerFilesTests
         ["BRIDGE_KEY_ENCRYPTION_KEY"] = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
     };
 
-    private static string Repo { get; } = FindRepositoryRoot();
+    private static string Repo => Repository.Root;
 
     [Fact]
     public async Task The_compose_file_is_valid_and_wires_the_simulator_as_Poe_only_when_asked()
@@ -142,19 +142,6 @@ public sealed partial class ContainerFilesTests
             await process.WaitForExitAsync();
             return (process.ExitCode, await output + await error);
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Poe.WebhookBridge.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Poe.WebhookBridge.sln above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex(@"(?m)^HEALTHCHECK\b[^\n]*?CMD (?<exec>\[.*\])\s*$")]

@@ -3,8 +3,10 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Poe.WebhookBridge.Infrastructure.Data;
+using Microsoft.Extensions.Hosting;
+using Poe.WebhookBridge.Tests.Support.Contract;
 
 namespace Poe.WebhookBridge.Tests.Support;
 
@@ -38,6 +40,9 @@ public sealed class BridgeFactory : WebApplicationFactory<Program>, IAsyncLifeti
     public TestClient Studio { get; } = TestClient.Generate("studio");
 
     public IReadOnlyDictionary<string, string?> Settings => _settings;
+
+    /// <summary>What the OpenAPI document rejected among this instance's answers (every test bridge checks every answer).</summary>
+    public ContractLog Contract { get; } = new();
 
     public string ConnectionString => _settings["ConnectionStrings:Postgres"]!;
 
@@ -130,6 +135,12 @@ public sealed class BridgeFactory : WebApplicationFactory<Program>, IAsyncLifeti
         }
     }
 
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Contract.AssertNone();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings)
@@ -137,7 +148,21 @@ public sealed class BridgeFactory : WebApplicationFactory<Program>, IAsyncLifeti
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new ContractStartupFilter(Contract)));
         _configure?.Invoke(builder);
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        if (!ContractDocument.Current.IsCompleted)
+        {
+            // Loaded at the first start rather than at the first API call: a webhook receiver may need it before any call.
+            using var client = host.GetTestServer().CreateClient();
+            ContractDocument.Publish(client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)).GetAwaiter().GetResult());
+        }
+
+        return host;
     }
 }
 

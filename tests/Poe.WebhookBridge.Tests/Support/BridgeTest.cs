@@ -18,6 +18,7 @@ public abstract class BridgeTest(BridgeFactory bridge) : IAsyncLifetime
     {
         Shop.Dispose();
         Studio.Dispose();
+        Bridge.Contract.AssertNone();
         return Task.CompletedTask;
     }
 }

@@ -31,10 +31,19 @@ public sealed class FakePoe : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakePoe(app);
         app.MapGet("/v1/videos/{id}", (string id, HttpContext context) => fake.AnswerAsync(id, context));
+        app.MapGet("/v1/videos/{id}/content", (string id, HttpContext context) => fake.AnswerAsync(ContentOf(id), context));
+        app.MapPost("/{**path}", (string path, HttpContext context) => fake.AnswerAsync("POST /" + path, context));
         await app.StartAsync();
         return fake;
     }
 
+    /// <summary>The script key of POSTs to <paramref name="path"/> (e.g. <c>/v1/videos</c>): they are scripted like a video.</summary>
+    public static string Post(string path) => "POST " + path;
+
+    /// <summary>The script key of downloads of a video's content.</summary>
+    public static string ContentOf(string videoId) => "content " + videoId;
+
+    /// <param name="videoId">A video id, or <see cref="Post"/> or <see cref="ContentOf"/>.</param>
     public void Script(string videoId, params PoeAnswer[] answers) => _scripts[videoId] = new AnswerQueue(answers);
 
     public IReadOnlyList<FakePoeRequest> Requests => [.. _requests];
@@ -49,7 +58,8 @@ public sealed class FakePoe : IAsyncDisposable
 
     private async Task AnswerAsync(string videoId, HttpContext context)
     {
-        _requests.Enqueue(new FakePoeRequest(DateTimeOffset.UtcNow, videoId, context.Request.Headers.Authorization.ToString()));
+        var body = HttpMethods.IsPost(context.Request.Method) ? await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted) : "";
+        _requests.Enqueue(new FakePoeRequest(DateTimeOffset.UtcNow, videoId, context.Request.Headers.Authorization.ToString(), body));
         var answer = _scripts.TryGetValue(videoId, out var script) ? script.Next() : PoeAnswer.Error(404, "not_found");
         if (answer.Hang)
         {
@@ -90,7 +100,8 @@ public sealed class FakePoe : IAsyncDisposable
     }
 }
 
-public sealed record FakePoeRequest(DateTimeOffset At, string VideoId, string Authorization);
+/// <param name="VideoId">The video polled, or the script key of a POST or download.</param>
+public sealed record FakePoeRequest(DateTimeOffset At, string VideoId, string Authorization, string Body = "");
 
 /// <summary>One scripted answer of <see cref="FakePoe"/>.</summary>
 public sealed record PoeAnswer

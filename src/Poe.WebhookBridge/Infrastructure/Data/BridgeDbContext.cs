@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Delivery.Recovery;
 using Poe.WebhookBridge.Endpoints;
+using Poe.WebhookBridge.Gateway;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Watches;
 
@@ -15,6 +16,8 @@ public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) :
     public DbSet<Watch> Watches => Set<Watch>();
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    public DbSet<GatewayRequest> GatewayRequests => Set<GatewayRequest>();
 
     public DbSet<VideoPoll> VideoPolls => Set<VideoPoll>();
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 
@@ -14,6 +15,9 @@ internal static class ProblemSetup
         {
             options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             options.SerializerOptions.DictionaryKeyPolicy = null;
+            // The web defaults also read numbers from strings; the bridge takes no such number, and the document would
+            // type every integer as ["integer", "string"] for it.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
         return builder;
     }
