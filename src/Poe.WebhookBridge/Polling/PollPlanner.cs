@@ -17,20 +17,23 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
     private volatile Dictionary<(string Model, string Seconds), DurationPrior> _priors = [];
     private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
 
-    /// <summary>The next poll time, and the estimate of the video's end to store with it (null when polling at a fixed interval).</summary>
+    /// <summary>
+    /// The next poll time, counted from when the last poll's answer arrived, and the estimate of the video's end to
+    /// store with it (null when polling at a fixed interval).
+    /// </summary>
     public (DateTimeOffset NextPollAt, DateTimeOffset? ExpectedEndAt, double? EndSpreadSeconds) Plan(
-        string poeKeyId, string videoId, VideoOutlook video, string? model, string? seconds, DateTimeOffset sentAt)
+        string poeKeyId, string videoId, VideoOutlook video, string? model, string? seconds, DateTimeOffset answeredAt)
     {
         var options = polling.Value;
-        if (!Steered(poeKeyId, sentAt, out var pressure))
+        if (!Steered(poeKeyId, answeredAt, out var pressure))
         {
-            return (sentAt + options.Interval, null, null);
+            return (answeredAt + options.Interval, null, null);
         }
 
         var prior = model is not null && seconds is not null && _priors.TryGetValue((model, seconds), out var learned) ? learned : DurationPrior.Default;
-        var (mean, spread) = AdaptiveCadence.ExpectedEnd(video, prior, sentAt);
+        var (mean, spread) = AdaptiveCadence.ExpectedEnd(video, prior, answeredAt);
         var gap = AdaptiveCadence.NextGap(mean, spread, pressure, options.Interval, options.MaxInterval, AdaptiveCadence.Stagger(videoId));
-        return (sentAt + gap, sentAt + TimeSpan.FromSeconds(mean), spread);
+        return (answeredAt + gap, answeredAt + TimeSpan.FromSeconds(mean), spread);
     }
 
     /// <summary>

@@ -19,8 +19,10 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
 
     private (VideoSnapshot Video, LastEstimate? Estimate)? _finished;
 
+    /// <param name="sentAt">When the request went out: what the watches show as their last poll, and what a 429 is judged by.</param>
+    /// <param name="answeredAt">When its answer arrived (or the client gave up): the next poll is timed from here.</param>
     /// <returns>Whether webhook events were written (so delivery should wake up).</returns>
-    public async Task<bool> WriteAsync(ClaimedPoll poll, PoeResponse response, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    public async Task<bool> WriteAsync(ClaimedPoll poll, PoeResponse response, DateTimeOffset sentAt, DateTimeOffset answeredAt, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -42,9 +44,9 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
         var events = response.Outcome switch
         {
             PoeOutcome.Video when response.Video!.IsTerminal => await EndAsync(poll, watches, response.Video, now, cancellationToken),
-            PoeOutcome.Video => await ProgressAsync(poll, watches, response.Video!, sentAt, now, cancellationToken),
-            PoeOutcome.NotFound => await NotFoundAsync(poll, watches, sentAt, now, cancellationToken),
-            PoeOutcome.Transient => await BackOffAsync(poll, sentAt, cancellationToken),
+            PoeOutcome.Video => await ProgressAsync(poll, watches, response.Video!, sentAt, answeredAt, now, cancellationToken),
+            PoeOutcome.NotFound => await NotFoundAsync(poll, watches, answeredAt, now, cancellationToken),
+            PoeOutcome.Transient => await BackOffAsync(poll, answeredAt, cancellationToken),
             _ => await ReleaseAsync(poll, cancellationToken),
         };
         await db.SaveChangesAsync(cancellationToken);
@@ -102,7 +104,8 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
         return events;
     }
 
-    private async Task<int> ProgressAsync(ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset sentAt, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int> ProgressAsync(
+        ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset sentAt, DateTimeOffset answeredAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         foreach (var watch in watches)
         {
@@ -112,7 +115,7 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
         var events = RoutinePoll.HasChanged(poll, video) ? await ProgressEvents.RecordAsync(db, watches, video.RawJson, now, cancellationToken) : 0;
 
         // The same statement as the batched routine polls, in this transaction: the claim is locked, its lease current.
-        var plan = RoutinePoll.Plan(planner, poll, video, sentAt);
+        var plan = RoutinePoll.Plan(planner, poll, video, sentAt, answeredAt);
         await using var store = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
         store.BatchCommands.Add(RoutinePollWriter.TargetsCommand([plan]));
         await store.ExecuteNonQueryAsync(cancellationToken);
@@ -152,7 +155,7 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
     /// <summary>The end a video was last expected at, as stored with its poll target.</summary>
     private sealed record LastEstimate(DateTimeOffset? ExpectedEndAt, double? SpreadSeconds);
 
-    private async Task<int> NotFoundAsync(ClaimedPoll poll, List<Watch> watches, DateTimeOffset sentAt, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int> NotFoundAsync(ClaimedPoll poll, List<Watch> watches, DateTimeOffset answeredAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var events = 0;
         var grace = polling.Value.NotFoundGracePeriod;
@@ -167,17 +170,17 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
         }
         else
         {
-            await ScheduleAsync(poll, sentAt + polling.Value.Interval, failureCount: 0, sentAt, cancellationToken);
+            await ScheduleAsync(poll, answeredAt + polling.Value.Interval, failureCount: 0, answeredAt, cancellationToken);
         }
 
         return events;
     }
 
-    private async Task<int> BackOffAsync(ClaimedPoll poll, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    private async Task<int> BackOffAsync(ClaimedPoll poll, DateTimeOffset answeredAt, CancellationToken cancellationToken)
     {
         var failures = poll.FailureCount + 1;
         var delay = TimeSpan.FromTicks((long)Math.Min(polling.Value.Interval.Ticks * Math.Pow(2, failures - 1), Math.Max(MaxBackoff.Ticks, polling.Value.Interval.Ticks)));
-        await ScheduleAsync(poll, sentAt + delay, failures, sentAt, cancellationToken);
+        await ScheduleAsync(poll, answeredAt + delay, failures, answeredAt, cancellationToken);
         return 0;
     }
 
@@ -190,12 +193,12 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
         return 0;
     }
 
-    private Task<int> ScheduleAsync(ClaimedPoll poll, DateTimeOffset next, int failureCount, DateTimeOffset sentAt, CancellationToken cancellationToken) =>
+    private Task<int> ScheduleAsync(ClaimedPoll poll, DateTimeOffset next, int failureCount, DateTimeOffset answeredAt, CancellationToken cancellationToken) =>
         db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId).ExecuteUpdateAsync(p => p
             .SetProperty(x => x.NextPollAt, next)
             .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
             .SetProperty(x => x.FailureCount, failureCount)
-            .SetProperty(x => x.LastPolledAt, sentAt), cancellationToken);
+            .SetProperty(x => x.LastPolledAt, answeredAt), cancellationToken);
 
     private int Notify(Watch watch, string type, DateTimeOffset now, string? videoJson)
     {

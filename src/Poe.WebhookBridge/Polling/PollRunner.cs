@@ -60,12 +60,16 @@ public sealed partial class PollRunner(
             var response = key is null
                 ? new PoeResponse(PoeOutcome.Unauthorized, "no_key")
                 : await scope.ServiceProvider.GetRequiredService<PoeClient>().GetVideoAsync(key, poll.VideoId, _stopping.Token);
+            // Poe may see the request at any moment until its answer arrives (or the client gives up), so the next poll of
+            // the video is timed from then: however slow this request was, Poe never sees two polls of one video closer
+            // than Polling:Interval.
+            var answeredAt = time.GetUtcNow();
             metrics.PoeRequest(response.Code, "poll");
             LogPolled(response, poll);
 
             if (RoutinePoll.IsBatchable(poll, response))
             {
-                routine.Enqueue(RoutinePoll.Plan(planner, poll, response.Video!, sentAt));
+                routine.Enqueue(RoutinePoll.Plan(planner, poll, response.Video!, sentAt, answeredAt));
                 return;
             }
 
@@ -73,7 +77,7 @@ public sealed partial class PollRunner(
             await lane.WaitAsync(_stopping.Token);
             try
             {
-                if (await writer.WriteAsync(poll, response, sentAt, _stopping.Token))
+                if (await writer.WriteAsync(poll, response, sentAt, answeredAt, _stopping.Token))
                 {
                     delivery.Wake();
                 }

@@ -7,6 +7,7 @@ namespace Poe.WebhookBridge.Polling;
 public sealed record RoutinePoll(
     ClaimedPoll Poll,
     DateTimeOffset SentAt,
+    DateTimeOffset AnsweredAt,
     VideoSnapshot Video,
     DateTimeOffset NextPollAt,
     DateTimeOffset? ProgressStartedAt,
@@ -17,15 +18,16 @@ public sealed record RoutinePoll(
     /// <summary>Whether the video's status or progress moved since the last poll (what a <c>video.progress</c> webhook reports).</summary>
     public static bool HasChanged(ClaimedPoll poll, VideoSnapshot video) => video.Status != poll.LastStatus || video.Progress != poll.LastProgress;
 
-    public static RoutinePoll Plan(PollPlanner planner, ClaimedPoll poll, VideoSnapshot video, DateTimeOffset sentAt)
+    /// <summary>Plans the next poll from <paramref name="answeredAt"/>: the interval counts from the last moment Poe could have seen this one.</summary>
+    public static RoutinePoll Plan(PollPlanner planner, ClaimedPoll poll, VideoSnapshot video, DateTimeOffset sentAt, DateTimeOffset answeredAt)
     {
         // Where progress was first seen anchors the rate adaptive polling estimates the end from.
         var startedNow = poll.ProgressStartedAt is null && video.Status == VideoSnapshot.InProgress && video.Progress is not null;
         var startedAt = startedNow ? sentAt : poll.ProgressStartedAt;
         var startedValue = startedNow ? video.Progress : poll.ProgressStartedValue;
         var outlook = new VideoOutlook(video.Status, video.Progress, video.CreatedAt, startedAt, startedValue);
-        var (next, expectedEnd, endSpread) = planner.Plan(poll.PoeKeyId, poll.VideoId, outlook, video.Model, video.Seconds, sentAt);
-        return new RoutinePoll(poll, sentAt, video, next, startedAt, startedValue, expectedEnd, endSpread);
+        var (next, expectedEnd, endSpread) = planner.Plan(poll.PoeKeyId, poll.VideoId, outlook, video.Model, video.Seconds, answeredAt);
+        return new RoutinePoll(poll, sentAt, answeredAt, video, next, startedAt, startedValue, expectedEnd, endSpread);
     }
 
     /// <summary>

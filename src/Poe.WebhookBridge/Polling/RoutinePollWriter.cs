@@ -61,14 +61,15 @@ public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, TimeP
     {
         var targets = Command("""
             UPDATE bridge.video_polls p
-            SET next_poll_at = u.next_poll_at, claimed_until = NULL, failure_count = 0, last_polled_at = u.sent_at,
+            SET next_poll_at = u.next_poll_at, claimed_until = NULL, failure_count = 0, last_polled_at = u.answered_at,
                 last_status = u.status, last_progress = u.progress, model = u.model, video_seconds = u.seconds,
                 video_created_at = u.created_at, progress_started_at = u.started_at, progress_started_value = u.started_value,
                 expected_end_at = u.expected_end_at, end_spread_seconds = u.end_spread
             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::int[],
-                        $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::int[], $13::timestamptz[], $14::float8[])
+                        $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::int[], $13::timestamptz[], $14::float8[],
+                        $15::timestamptz[])
                 AS u(poe_key_id, video_id, lease, sent_at, next_poll_at, status, progress, model, seconds, created_at,
-                     started_at, started_value, expected_end_at, end_spread)
+                     started_at, started_value, expected_end_at, end_spread, answered_at)
             WHERE p.poe_key_id = u.poe_key_id AND p.video_id = u.video_id AND p.claimed_until = u.lease
             """, polls, includeVideo: false);
         targets.Parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(r => (object?)r.NextPollAt)));
@@ -81,6 +82,7 @@ public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, TimeP
         targets.Parameters.Add(Array(NpgsqlDbType.Integer, polls.Select(r => (object?)r.ProgressStartedValue)));
         targets.Parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(r => (object?)r.ExpectedEndAt)));
         targets.Parameters.Add(Array(NpgsqlDbType.Double, polls.Select(r => (object?)r.EndSpreadSeconds)));
+        targets.Parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(r => (object?)r.AnsweredAt)));
         return targets;
     }
 

@@ -16,6 +16,10 @@ public sealed class VideoPoll
     /// <summary>Set while an instance polls this video; a claim whose instance died expires by itself.</summary>
     public DateTimeOffset? ClaimedUntil { get; set; }
 
+    /// <summary>
+    /// When the last poll's answer arrived (or the client gave up on it): Poe may have seen the request at any moment
+    /// until then, so the interval to the next poll counts from here.
+    /// </summary>
     public DateTimeOffset? LastPolledAt { get; set; }
 
     /// <summary>Consecutive transient failures (5xx, time-outs, bad bodies), driving the back-off.</summary>
