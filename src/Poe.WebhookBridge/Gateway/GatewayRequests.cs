@@ -3,8 +3,8 @@ using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Gateway;
 
-/// <summary>Every change to <c>bridge.gateway_requests</c>: claiming a key before Poe is called, its outcome, giving it back.</summary>
-internal sealed class GatewayRequests(NpgsqlDataSource dataSource)
+/// <summary>Every change to <c>bridge.gateway_requests</c>: claiming a key before Poe is called, its outcome, giving it back, purging it.</summary>
+public sealed class GatewayRequests(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// Claims the key for this request (the primary key lets one claim win across instances), or says what the
@@ -101,6 +101,25 @@ internal sealed class GatewayRequests(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("owner", owner);
         command.Parameters.AddWithValue("in_flight", GatewayRequestState.InFlight);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> answered requests completed before <paramref name="completedBefore"/> (their
+    /// key's lifetime is over). A request whose outcome is unknown is never purged: its key must never create again.
+    /// </summary>
+    public async Task<int> PurgeAnsweredAsync(DateTimeOffset completedBefore, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            DELETE FROM bridge.gateway_requests WHERE (client_name, key) IN (
+                SELECT client_name, key FROM bridge.gateway_requests
+                WHERE state = @done AND completed_at <= @completed_before
+                LIMIT @limit FOR UPDATE SKIP LOCKED)
+            """, connection);
+        command.Parameters.AddWithValue("done", GatewayRequestState.Done);
+        command.Parameters.AddWithValue("completed_before", completedBefore);
+        command.Parameters.AddWithValue("limit", limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static void AddKey(NpgsqlCommand command, string clientName, string key)

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Poe.WebhookBridge.Gateway;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Watches;
 
@@ -8,12 +9,14 @@ namespace Poe.WebhookBridge.Operations;
 
 /// <summary>
 /// The hourly recurring job that purges watches ended more than <c>Retention:Period</c> ago, with their events and
-/// attempts, and idempotency records past their 24 hours. Every statement deletes at most <see cref="BatchSize"/> rows
-/// of one table and commits on its own, so no lock is held for long and the API and the pollers keep running.
+/// attempts, and idempotency records (of watches, and of gateway requests whose answer is known) past their 24 hours.
+/// Every statement deletes at most <see cref="BatchSize"/> rows of one table and commits on its own, so no lock is held
+/// for long and the API and the pollers keep running.
 /// </summary>
 [Queue("default")]
 [AutomaticRetry(Attempts = 0)]
-public sealed partial class RetentionJob(BridgeDbContext db, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger)
+public sealed partial class RetentionJob(
+    BridgeDbContext db, GatewayRequests gatewayRequests, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger)
 {
     public const string RecurringJobId = "bridge:purge-ended-watches";
     public const int BatchSize = 1000;
@@ -59,7 +62,10 @@ public sealed partial class RetentionJob(BridgeDbContext db, IOptions<RetentionO
                 LIMIT {BatchSize} FOR UPDATE SKIP LOCKED)
             """, cancellationToken), cancellationToken);
 
-        LogPurged(logger, watches, events, attempts, idempotencyRecords, options.Value.Period);
+        var answeredGatewayRequests = await DeleteInBatchesAsync(
+            () => gatewayRequests.PurgeAnsweredAsync(createdBefore, BatchSize, cancellationToken), cancellationToken);
+
+        LogPurged(logger, watches, events, attempts, idempotencyRecords + answeredGatewayRequests, options.Value.Period);
     }
 
     private static async Task<long> DeleteInBatchesAsync(Func<Task<int>> deleteBatch, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using Poe.WebhookBridge.Infrastructure.Data;
 namespace Poe.WebhookBridge.Watches;
 
 /// <summary>An <c>Idempotency-Key</c> and the hash of the exact body it came with.</summary>
-internal sealed record IdempotencyClaim(string Key, string RequestHash)
+public sealed record IdempotencyClaim(string Key, string RequestHash)
 {
     public const string HeaderName = "Idempotency-Key";
     public const int MaxKeyLength = 255;

@@ -69,6 +69,25 @@ public sealed class RetentionTests(BridgeFactory bridge) : BridgeTest(bridge)
     }
 
     [Fact]
+    public async Task Answered_gateway_requests_older_than_24_hours_are_purged_and_one_whose_outcome_is_unknown_is_kept()
+    {
+        await Database.QueryAsync(db => db.Database.ExecuteSqlAsync($$"""
+            INSERT INTO bridge.gateway_requests (client_name, key, request_hash, operation, state, owner, started_at, unknown_after, status_code, response_body, completed_at)
+            SELECT 'shop', 'answered-' || n, 'hash', 'create', 'done', 'o', {{_now - TimeSpan.FromHours(26)}}, {{_now - TimeSpan.FromHours(26)}}, 201, '{}', {{_now - TimeSpan.FromHours(25)}}
+            FROM generate_series(1, {{RetentionJob.BatchSize + 5}}) AS n
+            UNION ALL
+            SELECT 'shop', 'fresh', 'hash', 'create', 'done', 'o', {{_now - TimeSpan.FromHours(2)}}, {{_now - TimeSpan.FromHours(2)}}, 201, '{}', {{_now - TimeSpan.FromHours(1)}}
+            UNION ALL
+            SELECT 'shop', 'unknown', 'hash', 'create', 'in_flight', 'o', {{_now - TimeSpan.FromDays(40)}}, {{_now - TimeSpan.FromDays(40)}}, NULL, NULL, NULL
+            """));
+
+        await RunRetentionAsync(new FakeTimeProvider(_now));
+
+        var left = await Database.QueryAsync(db => db.Database.SqlQuery<string>($"SELECT key AS \"Value\" FROM bridge.gateway_requests ORDER BY key").ToListAsync());
+        Assert.Equal(["fresh", "unknown"], left);
+    }
+
+    [Fact]
     public void Retention_is_a_recurring_hourly_job_on_the_default_queue_without_retries()
     {
         using var connection = Bridge.Services.GetRequiredService<JobStorage>().GetConnection();
