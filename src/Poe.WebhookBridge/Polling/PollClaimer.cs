@@ -201,10 +201,14 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
             return;
         }
 
+        // The claim judged these orphans from its statement's snapshot; this statement's newer one also sees a watch
+        // registered while the claim ran, whose poll target must stay.
         await using var command = new NpgsqlCommand("""
             DELETE FROM bridge.video_polls p
             USING unnest(@keys, @videos) AS c(poe_key_id, video_id)
             WHERE p.poe_key_id = c.poe_key_id AND p.video_id = c.video_id
+              AND NOT EXISTS (SELECT 1 FROM bridge.watches w
+                              WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active')
             """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = orphans.Select(c => c.PoeKeyId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("videos", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = orphans.Select(c => c.VideoId).ToArray() });
