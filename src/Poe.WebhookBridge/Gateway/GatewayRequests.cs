@@ -111,10 +111,11 @@ public sealed class GatewayRequests(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
-            DELETE FROM bridge.gateway_requests WHERE (client_name, key) IN (
-                SELECT client_name, key FROM bridge.gateway_requests
+            DELETE FROM bridge.gateway_requests WHERE ctid = ANY(ARRAY(
+                SELECT ctid FROM bridge.gateway_requests
                 WHERE state = @done AND completed_at <= @completed_before
-                LIMIT @limit FOR UPDATE SKIP LOCKED)
+                ORDER BY completed_at
+                LIMIT @limit FOR UPDATE SKIP LOCKED))
             """, connection);
         command.Parameters.AddWithValue("done", GatewayRequestState.Done);
         command.Parameters.AddWithValue("completed_before", completedBefore);

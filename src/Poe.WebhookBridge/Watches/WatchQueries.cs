@@ -68,7 +68,8 @@ internal static class WatchQueries
                 return Problems.Invalid("after", "No watch with this id.");
             }
 
-            watches = watches.Where(w => w.CreatedAt < cursor.CreatedAt || (w.CreatedAt == cursor.CreatedAt && string.Compare(w.Id, cursor.Id) < 0));
+            // A row comparison is an index condition: the page starts at the cursor instead of filtering every newer row.
+            watches = watches.Where(w => EF.Functions.LessThan(ValueTuple.Create(w.CreatedAt, w.Id), ValueTuple.Create(cursor.CreatedAt, cursor.Id)));
         }
 
         var page = await WithNextPoll(db, watches.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(take + 1))

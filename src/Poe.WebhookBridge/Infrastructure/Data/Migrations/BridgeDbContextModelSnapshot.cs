@@ -368,6 +368,10 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.HasKey("ClientName", "Key")
                         .HasName("pk_gateway_requests");
 
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_gateway_requests_done_completed_at")
+                        .HasFilter("state = 'done'");
+
                     b.ToTable("gateway_requests", "bridge");
                 });
 
@@ -674,6 +678,9 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasDatabaseName("ix_watches_ended_at")
                         .HasFilter("ended_at IS NOT NULL");
 
+                    b.HasIndex("ClientName", "VideoId")
+                        .HasDatabaseName("ix_watches_client_name_video_id");
+
                     b.HasIndex("PoeKeyId", "VideoId")
                         .HasDatabaseName("ix_watches_active_video")
                         .HasFilter("status = 'active'");
@@ -686,6 +693,10 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_watches_active_identity")
                         .HasFilter("status = 'active'");
+
+                    b.HasIndex("ClientName", "Status", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_watches_client_name_status_created_at_id");
 
                     b.ToTable("watches", "bridge");
                 });
