@@ -38,25 +38,11 @@ public sealed partial class RetentionJob(
                 break;
             }
 
-            // Children first, so each statement touches one table only; each repeats the rule that keeps a watch with
-            // an event still pending delivery (a redelivery, or a retention period shorter than the retry schedule) or
-            // held for a disabled endpoint, since one may have become pending since the batch was picked.
+            // Children first, so each statement touches one table only.
             var ids = batch.ToArray();
-            attempts += await db.Database.ExecuteSqlAsync($"""
-                DELETE FROM bridge.delivery_attempts a USING bridge.webhook_events e
-                WHERE a.event_id = e.id AND e.watch_id = ANY({ids})
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = e.watch_id AND p.status IN ('pending', 'held'))
-                """, cancellationToken);
-            events += await db.Database.ExecuteSqlAsync($"""
-                DELETE FROM bridge.webhook_events e
-                WHERE e.watch_id = ANY({ids})
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = e.watch_id AND p.status IN ('pending', 'held'))
-                """, cancellationToken);
-            var deleted = await db.Database.ExecuteSqlAsync($"""
-                DELETE FROM bridge.watches w
-                WHERE w.id = ANY({ids}) AND w.ended_at < {endedBefore}
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
-                """, cancellationToken);
+            attempts += await db.Database.ExecuteSqlAsync(RetentionSql.DeleteAttempts(ids), cancellationToken);
+            events += await db.Database.ExecuteSqlAsync(RetentionSql.DeleteEvents(ids), cancellationToken);
+            var deleted = await db.Database.ExecuteSqlAsync(RetentionSql.DeleteWatches(ids), cancellationToken);
             watches += deleted;
             if (deleted == 0)
             {
@@ -65,13 +51,8 @@ public sealed partial class RetentionJob(
             }
         }
 
-        var idempotencyRecords = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
-            DELETE FROM bridge.idempotency_records WHERE ctid = ANY(ARRAY(
-                SELECT ctid FROM bridge.idempotency_records
-                WHERE created_at <= {createdBefore}
-                ORDER BY created_at
-                LIMIT {BatchSize} FOR UPDATE SKIP LOCKED))
-            """, cancellationToken), cancellationToken);
+        var idempotencyRecords = await DeleteInBatchesAsync(
+            () => db.Database.ExecuteSqlAsync(RetentionSql.DeleteIdempotencyRecords(createdBefore, BatchSize), cancellationToken), cancellationToken);
 
         var answeredGatewayRequests = await DeleteInBatchesAsync(
             () => gatewayRequests.PurgeAnsweredAsync(createdBefore, BatchSize, cancellationToken), cancellationToken);
@@ -79,18 +60,8 @@ public sealed partial class RetentionJob(
         LogPurged(logger, watches, events, attempts, idempotencyRecords + answeredGatewayRequests, options.Value.Period);
     }
 
-    /// <summary>
-    /// The oldest ended watches past the period, walked on <c>ix_watches_ended_at</c> so a batch costs O(batch) however
-    /// many watches exist; a watch with an event still to deliver is skipped until that event settles.
-    /// </summary>
     private Task<List<string>> ExpiredWatchesAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
-        db.Database.SqlQuery<string>($"""
-            SELECT w.id AS "Value" FROM bridge.watches w
-            WHERE w.ended_at < {endedBefore}
-              AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
-            ORDER BY w.ended_at
-            LIMIT {BatchSize}
-            """).ToListAsync(cancellationToken);
+        db.Database.SqlQuery<string>(RetentionSql.ExpiredWatches(endedBefore, BatchSize)).ToListAsync(cancellationToken);
 
     private static async Task<long> DeleteInBatchesAsync(Func<Task<int>> deleteBatch, CancellationToken cancellationToken)
     {

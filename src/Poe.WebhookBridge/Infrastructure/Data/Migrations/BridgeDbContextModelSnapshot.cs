@@ -59,6 +59,16 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("at");
 
+                    b.Property<string>("CallbackOrigin")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("callback_origin");
+
+                    b.Property<string>("ClientName")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_name");
+
                     b.Property<int>("DurationMs")
                         .HasColumnType("integer")
                         .HasColumnName("duration_ms");
@@ -86,6 +96,11 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 
                     b.HasIndex("EventId", "At")
                         .HasDatabaseName("ix_delivery_attempts_event_id_at");
+
+                    b.HasIndex("ClientName", "CallbackOrigin", "At")
+                        .HasDatabaseName("ix_delivery_attempts_endpoint_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ClientName", "CallbackOrigin", "At"), new[] { "StatusCode" });
 
                     b.ToTable("delivery_attempts", "bridge");
                 });
