@@ -18,6 +18,7 @@ var scenarios = new (int Number, Func<BenchContext, Task<ScenarioResult>> Run)[]
     (2, PollEngine.RunAsync),
     (6, Footprint.RunAsync),
     (7, SharedBudget.RunAsync),
+    (8, Scale.RunAsync),
 };
 
 var repo = FindRepo();

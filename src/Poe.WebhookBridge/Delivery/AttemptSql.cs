@@ -7,8 +7,8 @@ internal static class AttemptSql
 {
     // An event purged by retention while its attempt was in flight has nothing left to record against.
     private const string InsertAttempt = """
-        INSERT INTO bridge.delivery_attempts (event_id, at, status_code, duration_ms, error)
-        SELECT $1, $2, $3::integer, $4, $5::text WHERE EXISTS (SELECT 1 FROM bridge.webhook_events WHERE id = $1)
+        INSERT INTO bridge.delivery_attempts (event_id, at, status_code, duration_ms, error, client_name, callback_origin)
+        SELECT $1, $2, $3::integer, $4, $5::text, e.client_name, e.callback_origin FROM bridge.webhook_events e WHERE e.id = $1
         """;
 
     private const string CountAttempt = "UPDATE bridge.webhook_events SET attempt_count = attempt_count + 1 WHERE id = $1";

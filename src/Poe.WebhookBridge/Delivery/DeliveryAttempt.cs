@@ -13,4 +13,9 @@ public sealed class DeliveryAttempt
     public int DurationMs { get; init; }
 
     public string? Error { get; init; }
+
+    /// <summary>The event's client and callback origin, copied at insert so an endpoint's recent attempts are found by index.</summary>
+    public string? ClientName { get; init; }
+
+    public string? CallbackOrigin { get; init; }
 }

@@ -35,10 +35,13 @@ public static class EventsApi
             return Problems.NotFound("watch");
         }
 
-        var events = await db.WebhookEvents.AsNoTracking().Include(e => e.Attempts)
-            .Where(e => e.WatchId == id).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).ToListAsync(cancellationToken);
+        var events = await OfWatch(db, id).ToListAsync(cancellationToken);
         return TypedResults.Ok(new EventList("list", [.. events.Select(EventResponse.From)], HasMore: false));
     }
+
+    /// <summary>A watch's events with their attempts, on ix_webhook_events_watch_id_created_at and ix_delivery_attempts_event_id_at.</summary>
+    internal static IQueryable<WebhookEvent> OfWatch(BridgeDbContext db, string watchId) =>
+        db.WebhookEvents.AsNoTracking().Include(e => e.Attempts).Where(e => e.WatchId == watchId).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id);
 
     internal static async Task<Results<Accepted<EventResponse>, ProblemHttpResult>> RedeliverAsync(
         string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, TimeProvider time, DeliveryDispatcher dispatcher, CancellationToken cancellationToken)

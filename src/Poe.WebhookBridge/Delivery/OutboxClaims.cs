@@ -16,7 +16,7 @@ public sealed class OutboxClaims(NpgsqlDataSource dataSource, IOptions<WebhooksO
     /// <summary>Time for the result to be written back after the attempt's own time-out.</summary>
     public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(10);
 
-    private const string ClaimSql = """
+    internal const string ClaimSql = """
         WITH candidates AS (
             SELECT id, callback_host, next_attempt_at
             FROM bridge.webhook_events

@@ -8,7 +8,7 @@ public sealed class EndpointQueries(NpgsqlDataSource dataSource, TimeProvider ti
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
 
-    private const string Sql = """
+    internal const string Sql = """
         SELECT p.id, p.url, p.status, p.failing_since, p.last_success_at,
             (SELECT count(*) FROM bridge.webhook_events e
              WHERE e.client_name = p.client_name AND e.callback_origin = p.url AND e.status IN ('pending', 'held')),
@@ -19,8 +19,8 @@ public sealed class EndpointQueries(NpgsqlDataSource dataSource, TimeProvider ti
         CROSS JOIN LATERAL (
             SELECT count(*) FILTER (WHERE a.status_code BETWEEN 200 AND 299) AS delivered,
                    count(*) FILTER (WHERE a.status_code IS NULL OR a.status_code NOT BETWEEN 200 AND 299) AS failed
-            FROM bridge.delivery_attempts a JOIN bridge.webhook_events e ON e.id = a.event_id
-            WHERE a.at >= $2 AND e.client_name = p.client_name AND e.callback_origin = p.url) AS recent
+            FROM bridge.delivery_attempts a
+            WHERE a.client_name = p.client_name AND a.callback_origin = p.url AND a.at >= $2) AS recent
         WHERE p.client_name = $1 AND ($3::text IS NULL OR p.id = $3)
         ORDER BY p.created_at, p.id
         """;

@@ -12,12 +12,15 @@ public sealed class BridgeMetrics
     // OpenTelemetry's default buckets (0–10000) suit milliseconds; these suit seconds: a first attempt within a
     // second, then the retry schedule's minutes and hours.
     private static readonly double[] DeliveryBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 7200, 21600, 43200, 86400, 172800];
+    // A claim is one short transaction: milliseconds, fine-grained around the 20 ms a claim may take at any scale.
+    private static readonly double[] PollClaimBuckets = [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
     private static readonly double[] PollLagBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
     private readonly Counter<long> _poeRequests;
     private readonly Counter<long> _webhookAttempts;
     private readonly Histogram<double> _deliverySeconds;
     private readonly Histogram<double> _pollLagSeconds;
+    private readonly Histogram<double> _pollClaimSeconds;
     private long _activeWatches;
     private long _endpointsDisabled;
 
@@ -30,6 +33,8 @@ public sealed class BridgeMetrics
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DeliveryBuckets });
         _pollLagSeconds = meter.CreateHistogram("bridge.poll.lag", unit: "s", description: "How late polls run against their due time.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PollLagBuckets });
+        _pollClaimSeconds = meter.CreateHistogram("bridge.poll.claim", unit: "s", description: "How long one claim of due videos takes (its transaction, from begin to commit).",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PollClaimBuckets });
         meter.CreateObservableGauge("bridge.active_watches", () => Interlocked.Read(ref _activeWatches), description: "Watches being polled.");
         meter.CreateObservableGauge("bridge.endpoints_disabled", () => Interlocked.Read(ref _endpointsDisabled),
             description: "Endpoints disabled after failing every attempt for Webhooks:DisableEndpointAfter; their events are held.");
@@ -44,6 +49,8 @@ public sealed class BridgeMetrics
     public void Delivered(TimeSpan sinceTerminal) => _deliverySeconds.Record(Math.Max(0, sinceTerminal.TotalSeconds));
 
     public void PollLag(TimeSpan lag) => _pollLagSeconds.Record(Math.Max(0, lag.TotalSeconds));
+
+    public void PollClaim(TimeSpan duration) => _pollClaimSeconds.Record(duration.TotalSeconds);
 
     public void ActiveWatches(long count) => Interlocked.Exchange(ref _activeWatches, count);
 

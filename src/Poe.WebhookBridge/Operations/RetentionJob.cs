@@ -10,8 +10,9 @@ namespace Poe.WebhookBridge.Operations;
 /// <summary>
 /// The hourly recurring job that purges watches ended more than <c>Retention:Period</c> ago, with their events and
 /// attempts, and idempotency records (of watches, and of gateway requests whose answer is known) past their 24 hours.
-/// Every statement deletes at most <see cref="BatchSize"/> rows of one table and commits on its own, so no lock is held
-/// for long and the API and the pollers keep running.
+/// Every statement deletes the rows of one table for at most <see cref="BatchSize"/> watches (or that many records) and
+/// commits on its own, so no lock is held for long and the API and the pollers keep running; each finds its rows through
+/// an index, so a batch costs the same at a million watches as at a thousand.
 /// </summary>
 [Queue("default")]
 [AutomaticRetry(Attempts = 0)]
@@ -27,46 +28,40 @@ public sealed partial class RetentionJob(
         var endedBefore = now - options.Value.Period;
         var createdBefore = now - IdempotencyClaim.Lifetime;
 
-        // Children first, so each statement touches one table only; a watch with an event still pending delivery
-        // (a redelivery, or a retention period shorter than the retry schedule) or held for a disabled endpoint is kept
-        // until that event settles.
-        var attempts = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
-            DELETE FROM bridge.delivery_attempts WHERE id IN (
-                SELECT a.id FROM bridge.delivery_attempts a
-                JOIN bridge.webhook_events e ON e.id = a.event_id
-                JOIN bridge.watches w ON w.id = e.watch_id
-                WHERE w.ended_at < {endedBefore}
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
-                LIMIT {BatchSize} FOR UPDATE OF a SKIP LOCKED)
-            """, cancellationToken), cancellationToken);
-        var events = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
-            DELETE FROM bridge.webhook_events WHERE id IN (
-                SELECT e.id FROM bridge.webhook_events e
-                JOIN bridge.watches w ON w.id = e.watch_id
-                WHERE w.ended_at < {endedBefore}
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
-                LIMIT {BatchSize} FOR UPDATE OF e SKIP LOCKED)
-            """, cancellationToken), cancellationToken);
-        var watches = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
-            DELETE FROM bridge.watches WHERE id IN (
-                SELECT w.id FROM bridge.watches w
-                WHERE w.ended_at < {endedBefore}
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
-                ORDER BY w.ended_at
-                LIMIT {BatchSize} FOR UPDATE SKIP LOCKED)
-            """, cancellationToken), cancellationToken);
-        var idempotencyRecords = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
-            DELETE FROM bridge.idempotency_records WHERE (client_name, key) IN (
-                SELECT client_name, key FROM bridge.idempotency_records
-                WHERE created_at <= {createdBefore}
-                LIMIT {BatchSize} FOR UPDATE SKIP LOCKED)
-            """, cancellationToken), cancellationToken);
+        var (watches, events, attempts) = (0L, 0L, 0L);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = await ExpiredWatchesAsync(endedBefore, cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            // Children first, so each statement touches one table only.
+            var ids = batch.ToArray();
+            attempts += await db.Database.ExecuteSqlAsync(RetentionSql.DeleteAttempts(ids), cancellationToken);
+            events += await db.Database.ExecuteSqlAsync(RetentionSql.DeleteEvents(ids), cancellationToken);
+            var deleted = await db.Database.ExecuteSqlAsync(RetentionSql.DeleteWatches(ids), cancellationToken);
+            watches += deleted;
+            if (deleted == 0)
+            {
+                // Another instance's purge took this batch: it is purging the rest too.
+                break;
+            }
+        }
+
+        var idempotencyRecords = await DeleteInBatchesAsync(
+            () => db.Database.ExecuteSqlAsync(RetentionSql.DeleteIdempotencyRecords(createdBefore, BatchSize), cancellationToken), cancellationToken);
 
         var answeredGatewayRequests = await DeleteInBatchesAsync(
             () => gatewayRequests.PurgeAnsweredAsync(createdBefore, BatchSize, cancellationToken), cancellationToken);
 
         LogPurged(logger, watches, events, attempts, idempotencyRecords + answeredGatewayRequests, options.Value.Period);
     }
+
+    private Task<List<string>> ExpiredWatchesAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
+        db.Database.SqlQuery<string>(RetentionSql.ExpiredWatches(endedBefore, BatchSize)).ToListAsync(cancellationToken);
 
     private static async Task<long> DeleteInBatchesAsync(Func<Task<int>> deleteBatch, CancellationToken cancellationToken)
     {

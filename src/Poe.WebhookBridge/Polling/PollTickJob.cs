@@ -1,6 +1,7 @@
 using Hangfire;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Infrastructure.Hangfire;
+using Poe.WebhookBridge.Operations;
 
 namespace Poe.WebhookBridge.Polling;
 
@@ -11,7 +12,7 @@ namespace Poe.WebhookBridge.Polling;
 [Queue("polling")]
 [AutomaticRetry(Attempts = 0)]
 [ShortLivedJob]
-public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlanner planner, WatchExpiry expiry, DeliveryDispatcher delivery, TimeProvider time)
+public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlanner planner, WatchExpiry expiry, DeliveryDispatcher delivery, BridgeMetrics metrics, TimeProvider time)
 {
     public const string RecurringJobId = "bridge:poll-due-videos";
 
@@ -32,7 +33,7 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
         while (time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
         {
             var room = Math.Min(runner.FreeSlots, BatchSize);
-            var claimed = room > 0 ? await claimer.ClaimAsync(room, cancellationToken) : [];
+            var claimed = room > 0 ? await ClaimAsync(room, cancellationToken) : [];
             foreach (var poll in claimed)
             {
                 runner.Start(poll);
@@ -43,5 +44,13 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
                 await Task.Delay(IdleWait, time, cancellationToken);
             }
         }
+    }
+
+    private async Task<IReadOnlyList<ClaimedPoll>> ClaimAsync(int room, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var claimed = await claimer.ClaimAsync(room, cancellationToken);
+        metrics.PollClaim(time.GetElapsedTime(started));
+        return claimed;
     }
 }

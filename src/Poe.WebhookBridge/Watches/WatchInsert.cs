@@ -13,7 +13,7 @@ internal static class WatchInsert
 
     // The video's poll is scheduled only when no identical watch is active, and the watch is inserted from the row the
     // upsert returns, so it comes after the poll row lock. A concurrent identical insert fails on the unique index.
-    private static readonly string InsertSql = $"""
+    internal static readonly string InsertSql = $"""
         WITH identical AS (
             SELECT 1 FROM bridge.watches
             WHERE client_name = @client_name AND video_id = @video_id AND callback_url = @callback_url AND status = 'active'),

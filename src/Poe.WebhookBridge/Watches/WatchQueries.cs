@@ -37,20 +37,9 @@ internal static class WatchQueries
             return Problems.Invalid("after", "No watch with this id.");
         }
 
-        var watches = db.Watches.Where(w => w.ClientName == client.Name);
-        if (status is not null)
+        if (status is not null && !WatchStatus.All.Contains(status))
         {
-            if (!WatchStatus.All.Contains(status))
-            {
-                return Problems.Invalid("status", $"Must be one of: {string.Join(", ", WatchStatus.All)}.");
-            }
-
-            watches = watches.Where(w => w.Status == status);
-        }
-
-        if (video_id is not null)
-        {
-            watches = watches.Where(w => w.VideoId == video_id);
+            return Problems.Invalid("status", $"Must be one of: {string.Join(", ", WatchStatus.All)}.");
         }
 
         var take = DefaultLimit;
@@ -59,22 +48,49 @@ internal static class WatchQueries
             return Problems.Invalid("limit", $"Must be an integer from 1 to {MaxLimit}.");
         }
 
+        (DateTimeOffset CreatedAt, string Id)? cursor = null;
         if (after is not null)
         {
-            var cursor = await db.Watches.Where(w => w.Id == after && w.ClientName == client.Name)
+            var found = await db.Watches.Where(w => w.Id == after && w.ClientName == client.Name)
                 .Select(w => new { w.CreatedAt, w.Id }).SingleOrDefaultAsync(cancellationToken);
-            if (cursor is null)
+            if (found is null)
             {
                 return Problems.Invalid("after", "No watch with this id.");
             }
 
-            watches = watches.Where(w => w.CreatedAt < cursor.CreatedAt || (w.CreatedAt == cursor.CreatedAt && string.Compare(w.Id, cursor.Id) < 0));
+            cursor = (found.CreatedAt, found.Id);
         }
 
-        var page = await WithNextPoll(db, watches.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(take + 1))
-            .ToListAsync(cancellationToken);
+        var page = await Page(db, client.Name, status, video_id, cursor, take + 1).ToListAsync(cancellationToken);
         var data = page.Take(take).Select(f => WatchResponse.From(f.Watch, f.NextPollAt)).ToList();
         return TypedResults.Ok(new WatchList("list", data, page.Count > take, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id));
+    }
+
+    /// <summary>
+    /// A client's watches newest first, after the cursor: each filter has an index in this order, and the cursor is a
+    /// row comparison that is an index condition, so a page costs O(limit) at any depth (docs/architecture.md, "Cost at scale").
+    /// </summary>
+    internal static IQueryable<WatchWithNextPoll> Page(
+        BridgeDbContext db, string clientName, string? status, string? videoId, (DateTimeOffset CreatedAt, string Id)? after, int take)
+    {
+        var watches = db.Watches.Where(w => w.ClientName == clientName);
+        if (status is not null)
+        {
+            watches = watches.Where(w => w.Status == status);
+        }
+
+        if (videoId is not null)
+        {
+            watches = watches.Where(w => w.VideoId == videoId);
+        }
+
+        if (after is { } cursor)
+        {
+            var (createdAt, id) = cursor;
+            watches = watches.Where(w => EF.Functions.LessThan(ValueTuple.Create(w.CreatedAt, w.Id), ValueTuple.Create(createdAt, id)));
+        }
+
+        return WithNextPoll(db, watches.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(take));
     }
 
     private static IQueryable<WatchWithNextPoll> WithNextPoll(BridgeDbContext db, IQueryable<Watch> watches) =>
@@ -82,5 +98,5 @@ internal static class WatchQueries
             w,
             db.VideoPolls.Where(p => p.PoeKeyId == w.PoeKeyId && p.VideoId == w.VideoId).Select(p => (DateTimeOffset?)p.NextPollAt).FirstOrDefault()));
 
-    private sealed record WatchWithNextPoll(Watch Watch, DateTimeOffset? NextPollAt);
+    internal sealed record WatchWithNextPoll(Watch Watch, DateTimeOffset? NextPollAt);
 }

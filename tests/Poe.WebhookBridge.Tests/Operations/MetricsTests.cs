@@ -23,6 +23,7 @@ public sealed partial class MetricsTests(ObservedCycle cycle)
                 ["bridge_webhook_attempts_total"] = "counter",
                 ["bridge_webhook_delivery_seconds"] = "histogram",
                 ["bridge_poll_lag_seconds"] = "histogram",
+                ["bridge_poll_claim_seconds"] = "histogram",
             }.OrderBy(f => f.Key),
             families.OrderBy(f => f.Key));
     }
@@ -40,7 +41,7 @@ public sealed partial class MetricsTests(ObservedCycle cycle)
     [Fact]
     public void Delivery_time_and_poll_lag_are_histograms_in_seconds()
     {
-        foreach (var histogram in new[] { "bridge_webhook_delivery_seconds", "bridge_poll_lag_seconds" })
+        foreach (var histogram in new[] { "bridge_webhook_delivery_seconds", "bridge_poll_lag_seconds", "bridge_poll_claim_seconds" })
         {
             Assert.True(Sum($"{histogram}_count") >= 1, $"{histogram}_count is 0:\n{cycle.Metrics}");
             Assert.NotEmpty(Samples($"{histogram}_sum"));

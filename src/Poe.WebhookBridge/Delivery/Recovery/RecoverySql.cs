@@ -19,14 +19,14 @@ public sealed class RecoverySql(NpgsqlDataSource dataSource)
         VALUES ($1, $2, $3, $4, $5, $6, 'running', 0, 0, $7)
         """;
 
-    private const string Match = $"""
+    internal const string Match = $"""
         UPDATE bridge.recoveries AS target SET matched = (SELECT count(*) FROM bridge.recoveries r JOIN bridge.webhook_events e ON {Covered} WHERE r.id = $1)
         WHERE target.id = $1
         """;
 
     // Walks the range in creation order from the cursor, so an event it handed back that dies again is not handed back
     // twice by this recovery; an event another recovery has pending is not dead, so overlapping ones never both send it.
-    private const string RequeueNext = $"""
+    internal const string RequeueNext = $"""
         WITH picked AS (
             SELECT e.id, e.created_at FROM bridge.recoveries r JOIN bridge.webhook_events e ON {Covered}
             WHERE r.id = $1 AND r.status = 'running'

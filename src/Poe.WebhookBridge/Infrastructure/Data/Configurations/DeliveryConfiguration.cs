@@ -46,5 +46,10 @@ internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<De
 
         // Endpoint health counts the last 24 hours' attempts.
         builder.HasIndex(a => a.At);
+        builder.Property(a => a.ClientName).HasMaxLength(64);
+        builder.Property(a => a.CallbackOrigin).HasMaxLength(2048);
+        // GET /v1/endpoints counts one endpoint's attempts of the last 24 hours: O(those attempts), not O(the window's).
+        builder.HasIndex(a => new { a.ClientName, a.CallbackOrigin, a.At }).IncludeProperties(a => a.StatusCode)
+            .HasDatabaseName("ix_delivery_attempts_endpoint_at");
     }
 }

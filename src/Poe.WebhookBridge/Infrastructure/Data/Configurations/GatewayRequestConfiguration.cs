@@ -17,5 +17,7 @@ internal sealed class GatewayRequestConfiguration : IEntityTypeConfiguration<Gat
         builder.Property(r => r.State).HasMaxLength(16);
         builder.Property(r => r.Owner).HasMaxLength(40);
         builder.Property(r => r.Location).HasMaxLength(100);
+        // Retention's purge walks the answered requests oldest first; an unanswered one is never purged.
+        builder.HasIndex(r => r.CompletedAt).HasFilter("state = 'done'").HasDatabaseName("ix_gateway_requests_done_completed_at");
     }
 }

@@ -34,7 +34,11 @@ internal sealed class WatchConfiguration : IEntityTypeConfiguration<Watch>
             .IsUnique()
             .HasFilter("status = 'active'")
             .HasDatabaseName(WatchInsert.ActiveIdentityIndex);
+        // GET /v1/watches pages newest first by (created_at, id): one index per filter keeps a page O(limit) at any depth.
         builder.HasIndex(w => new { w.ClientName, w.CreatedAt, w.Id }).IsDescending(false, true, true);
+        builder.HasIndex(w => new { w.ClientName, w.Status, w.CreatedAt, w.Id }).IsDescending(false, false, true, true)
+            .HasDatabaseName("ix_watches_client_name_status_created_at_id");
+        builder.HasIndex(w => new { w.ClientName, w.VideoId }).HasDatabaseName("ix_watches_client_name_video_id");
         builder.HasIndex(w => new { w.PoeKeyId, w.VideoId }).HasFilter("status = 'active'").HasDatabaseName("ix_watches_active_video");
         builder.HasIndex(w => w.CreatedAt).HasFilter("status = 'active'").HasDatabaseName("ix_watches_active_created_at");
         builder.HasIndex(w => w.EndedAt).HasFilter("ended_at IS NOT NULL");

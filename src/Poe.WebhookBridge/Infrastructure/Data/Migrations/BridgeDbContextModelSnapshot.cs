@@ -59,6 +59,16 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("at");
 
+                    b.Property<string>("CallbackOrigin")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("callback_origin");
+
+                    b.Property<string>("ClientName")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_name");
+
                     b.Property<int>("DurationMs")
                         .HasColumnType("integer")
                         .HasColumnName("duration_ms");
@@ -86,6 +96,11 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 
                     b.HasIndex("EventId", "At")
                         .HasDatabaseName("ix_delivery_attempts_event_id_at");
+
+                    b.HasIndex("ClientName", "CallbackOrigin", "At")
+                        .HasDatabaseName("ix_delivery_attempts_endpoint_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ClientName", "CallbackOrigin", "At"), new[] { "StatusCode" });
 
                     b.ToTable("delivery_attempts", "bridge");
                 });
@@ -367,6 +382,10 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 
                     b.HasKey("ClientName", "Key")
                         .HasName("pk_gateway_requests");
+
+                    b.HasIndex("CompletedAt")
+                        .HasDatabaseName("ix_gateway_requests_done_completed_at")
+                        .HasFilter("state = 'done'");
 
                     b.ToTable("gateway_requests", "bridge");
                 });
@@ -674,6 +693,9 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasDatabaseName("ix_watches_ended_at")
                         .HasFilter("ended_at IS NOT NULL");
 
+                    b.HasIndex("ClientName", "VideoId")
+                        .HasDatabaseName("ix_watches_client_name_video_id");
+
                     b.HasIndex("PoeKeyId", "VideoId")
                         .HasDatabaseName("ix_watches_active_video")
                         .HasFilter("status = 'active'");
@@ -686,6 +708,10 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_watches_active_identity")
                         .HasFilter("status = 'active'");
+
+                    b.HasIndex("ClientName", "Status", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, true)
+                        .HasDatabaseName("ix_watches_client_name_status_created_at_id");
 
                     b.ToTable("watches", "bridge");
                 });
