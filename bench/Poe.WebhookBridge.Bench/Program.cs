@@ -6,6 +6,11 @@ using Poe.WebhookBridge.Bench.Reporting;
 using Poe.WebhookBridge.Bench.Scenarios;
 
 // dotnet run -c Release --project bench/Poe.WebhookBridge.Bench -- [--quick] [--scenario N]...
+if (args is [BarePollLoop.Command, .. var loop])
+{
+    return await BarePollLoop.RunChildAsync(loop);
+}
+
 var quick = args.Contains("--quick");
 var only = args.Select((a, i) => (a, i)).Where(x => x.a == "--scenario" && x.i + 1 < args.Length)
     .Select(x => int.Parse(args[x.i + 1], CultureInfo.InvariantCulture)).ToHashSet();

@@ -14,6 +14,7 @@ public sealed class BridgeProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StreamWriter _log;
+    private int _disposed;
 
     private BridgeProcess(Process process, StreamWriter log, Uri url)
     {
@@ -117,8 +118,14 @@ public sealed class BridgeProcess : IAsyncDisposable
         return (_process.WorkingSet64, _process.TotalProcessorTime);
     }
 
+    /// <summary>Stops the process; again is a no-op, so a scenario may stop a bridge before its baseline and still <c>await using</c> it.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

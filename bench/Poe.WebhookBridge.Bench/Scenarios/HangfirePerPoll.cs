@@ -6,18 +6,25 @@ using Npgsql;
 using Poe.Simulator;
 using Poe.Simulator.Auth;
 using Poe.WebhookBridge.Bench.Infrastructure;
+using Poe.WebhookBridge.Bench.Reporting;
 
 namespace Poe.WebhookBridge.Bench.Scenarios;
 
 /// <summary>
 /// Scenario 2's second baseline, the design a Hangfire user writes first: one background job per poll, on Hangfire's
 /// PostgreSQL storage; the job GETs the video and UPDATEs its row. Producers enqueue jobs while a server in this process
-/// runs them; polls/s are counted at the simulator.
+/// runs them, with back-pressure: at most <see cref="Backlog"/> jobs enqueued and not yet finished, so the storage is not
+/// spent on a queue that only grows and the figure counts jobs that ran. Polls/s are counted at the simulator over
+/// <see cref="Windows"/> consecutive windows; the figure is their median.
 /// </summary>
-public sealed class HangfirePerPoll(HttpClient http, NpgsqlDataSource data)
+public sealed class HangfirePerPoll(HttpClient http, NpgsqlDataSource data, SemaphoreSlim backlog)
 {
     public const int Workers = 20;
     public const int Producers = 8;
+    public const int Windows = 3;
+
+    /// <summary>Twice the workers: each finds its next job queued, and no more waits than that.</summary>
+    public const int Backlog = 2 * Workers;
 
     public static async Task<(double PollsPerSecond, double StatementsPerPoll)> MeasureAsync(BenchContext context, InProcessSimulator simulator, string poeKey, IReadOnlyList<string> videos, TimeSpan window)
     {
@@ -43,10 +50,11 @@ public sealed class HangfirePerPoll(HttpClient http, NpgsqlDataSource data)
         var client = new BackgroundJobClient(storage);
         using var http = new HttpClient { BaseAddress = simulator.BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", poeKey);
+        using var backlog = new SemaphoreSlim(Backlog);
         var from = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2);
-        (long Statements, long Transactions) before, after;
+        var counters = new List<(long Statements, long Transactions)>();
         using (var stop = new CancellationTokenSource())
-        using (new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = Workers, Activator = new Only(new HangfirePerPoll(http, data)) }, storage))
+        using (new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = Workers, Activator = new Only(new HangfirePerPoll(http, data, backlog)) }, storage))
         {
             // Each poll is an enqueue (what the scheduler of this design does when a video is due) and a job run, on the same storage.
             // Enqueue blocks: on threads of their own, so the simulator and the jobs' continuations keep the thread pool.
@@ -54,24 +62,54 @@ public sealed class HangfirePerPoll(HttpClient http, NpgsqlDataSource data)
             {
                 for (var i = p; !stop.IsCancellationRequested; i += Producers)
                 {
+                    if (!backlog.Wait(TimeSpan.FromMilliseconds(100)))
+                    {
+                        i -= Producers;
+                        continue;
+                    }
+
                     var videoId = videos[i % videos.Count];
                     client.Enqueue<HangfirePerPoll>(job => job.PollAsync(videoId));
                 }
             }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
             await Task.Delay(from - DateTimeOffset.UtcNow);
-            before = await context.Postgres.CountersAsync(db);
-            await Task.Delay(window);
-            after = await context.Postgres.CountersAsync(db);
+            counters.Add(await context.Postgres.CountersAsync(db));
+            for (var w = 0; w < Windows; w++)
+            {
+                await Task.Delay(from + ((w + 1) * window) - DateTimeOffset.UtcNow);
+                counters.Add(await context.Postgres.CountersAsync(db));
+            }
+
             await stop.CancelAsync();
             await producers;
         }
 
         var keyId = ApiKeys.KeyId(poeKey);
-        var polled = simulator.Requests.Since(from.ToUnixTimeMilliseconds()).Count(e => e.KeyId == keyId && e.AtMs < (from + window).ToUnixTimeMilliseconds());
-        return (polled / window.TotalSeconds, (after.Statements - before.Statements) / (double)polled);
+        var polls = simulator.Requests.Since(from.ToUnixTimeMilliseconds()).Where(e => e.KeyId == keyId).Select(e => e.AtMs).ToList();
+        var windows = Enumerable.Range(0, Windows).Select(w =>
+        {
+            var (start, end) = ((from + (w * window)).ToUnixTimeMilliseconds(), (from + ((w + 1) * window)).ToUnixTimeMilliseconds());
+            double polled = polls.Count(at => at >= start && at < end);
+            return (Rate: polled / window.TotalSeconds, Statements: (counters[w + 1].Statements - counters[w].Statements) / polled);
+        }).ToList();
+        var median = Stats.Median([.. windows.Select(x => x.Rate)]);
+        BenchContext.Say($"scenario 2: Hangfire job per poll {string.Join(", ", windows.Select(x => $"{x.Rate:0}/s"))} (median {median:0}/s)");
+        return (median, Stats.Median([.. windows.Select(x => x.Statements)]));
     }
 
     public async Task PollAsync(string videoId)
+    {
+        try
+        {
+            await PollOnceAsync(videoId);
+        }
+        finally
+        {
+            backlog.Release();
+        }
+    }
+
+    private async Task PollOnceAsync(string videoId)
     {
         using var response = await http.GetAsync(new Uri("/v1/videos/" + videoId, UriKind.Relative));
         response.EnsureSuccessStatusCode();

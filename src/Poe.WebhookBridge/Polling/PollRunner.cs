@@ -8,7 +8,7 @@ namespace Poe.WebhookBridge.Polling;
 /// claiming loop never waits for a batch. In-flight polls are bounded; the claim loop asks for no more than fit.
 /// </summary>
 public sealed partial class PollRunner(
-    IServiceScopeFactory scopes, PoeKeyRing keys, PollPlanner planner, RoutinePollWriter routine, BridgeMetrics metrics, DeliveryDispatcher delivery,
+    IServiceProvider services, IServiceScopeFactory scopes, PoeKeyRing keys, PollPlanner planner, RoutinePollWriter routine, BridgeMetrics metrics, DeliveryDispatcher delivery,
     TimeProvider time, ILogger<PollRunner> logger)
     : IDisposable
 {
@@ -45,13 +45,11 @@ public sealed partial class PollRunner(
     {
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var writer = scope.ServiceProvider.GetRequiredService<PollResultWriter>();
             var sentAt = time.GetUtcNow();
             // The rate slot was taken at claim time; sending much later could squeeze two requests on one slot into 60 s.
             if (sentAt - poll.ClaimedAt > PollClaimer.SendDeadline)
             {
-                await writer.ReleaseUnpolledAsync(poll, _stopping.Token);
+                await WithWriterAsync(writer => writer.ReleaseUnpolledAsync(poll, _stopping.Token));
                 return;
             }
 
@@ -59,7 +57,7 @@ public sealed partial class PollRunner(
             var key = keys.KeyFor(poll.PoeKeyId);
             var response = key is null
                 ? new PoeResponse(PoeOutcome.Unauthorized, "no_key")
-                : await scope.ServiceProvider.GetRequiredService<PoeClient>().GetVideoAsync(key, poll.VideoId, _stopping.Token);
+                : await services.GetRequiredService<PoeClient>().GetVideoAsync(key, poll.VideoId, _stopping.Token);
             // Poe may see the request at any moment until its answer arrives (or the client gives up), so the next poll of
             // the video is timed from then: however slow this request was, Poe never sees two polls of one video closer
             // than Polling:Interval.
@@ -73,19 +71,7 @@ public sealed partial class PollRunner(
                 return;
             }
 
-            var lane = response.Video is { IsTerminal: true } ? _terminalWriters : _writers;
-            await lane.WaitAsync(_stopping.Token);
-            try
-            {
-                if (await writer.WriteAsync(poll, response, sentAt, answeredAt, _stopping.Token))
-                {
-                    delivery.Wake();
-                }
-            }
-            finally
-            {
-                lane.Release();
-            }
+            await WriteAsync(poll, response, sentAt, answeredAt);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -100,6 +86,40 @@ public sealed partial class PollRunner(
             Interlocked.Decrement(ref _inFlight);
         }
     }
+
+    private async Task WriteAsync(ClaimedPoll poll, PoeResponse response, DateTimeOffset sentAt, DateTimeOffset answeredAt)
+    {
+        var lane = response.Video is { IsTerminal: true } ? _terminalWriters : _writers;
+        await lane.WaitAsync(_stopping.Token);
+        try
+        {
+            if (await WithWriterAsync(writer => writer.WriteAsync(poll, response, sentAt, answeredAt, _stopping.Token)))
+            {
+                delivery.Wake();
+            }
+        }
+        finally
+        {
+            lane.Release();
+        }
+    }
+
+    /// <summary>
+    /// A scope (and its DbContext) only for the polls that need one: most answers are routine and go to the batch writer,
+    /// and creating a DbContext costs a poll more than the rest of its work in this process.
+    /// </summary>
+    private async Task<T> WithWriterAsync<T>(Func<PollResultWriter, Task<T>> write)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await write(scope.ServiceProvider.GetRequiredService<PollResultWriter>());
+    }
+
+    private async Task WithWriterAsync(Func<PollResultWriter, Task> write) =>
+        await WithWriterAsync(async writer =>
+        {
+            await write(writer);
+            return true;
+        });
 
     private bool FirstRejectionThisMinute(string poeKeyId)
     {

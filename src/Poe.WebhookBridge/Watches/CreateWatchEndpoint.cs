@@ -1,13 +1,23 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Poe.WebhookBridge.Clients;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Infrastructure.Problems;
+using CreateWatchResult = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Created<Poe.WebhookBridge.Watches.WatchResponse>,
+    Microsoft.AspNetCore.Http.HttpResults.Ok<Poe.WebhookBridge.Watches.WatchResponse>,
+    Microsoft.AspNetCore.Http.HttpResults.ContentHttpResult,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 
 namespace Poe.WebhookBridge.Watches;
 
+/// <summary>
+/// <c>POST /v1/watches</c>: read the body, answer a replayed Idempotency-Key from its record, validate, register, answer.
+/// </summary>
 internal static class CreateWatchEndpoint
 {
-    public static async Task<Results<Created<WatchResponse>, Ok<WatchResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> HandleAsync(
+    public static async Task<CreateWatchResult> HandleAsync(
         HttpContext context,
         ClientRegistry clients,
         WatchRegistrar registrar,
@@ -24,38 +34,47 @@ internal static class CreateWatchEndpoint
 
         using (input)
         {
-            var document = input.Document;
-            IdempotencyClaim? idempotency = null;
-            if (input.Key is not null)
+            var idempotency = input.Key is null ? null : IdempotencyClaim.For(input.Key, input.Body);
+            if (idempotency is not null && await ReplayAsync(context, client, idempotency, time, cancellationToken) is { } replay)
             {
-                idempotency = IdempotencyClaim.For(input.Key, input.Body);
-                if (await ReplayAsync(context, client, idempotency, time, cancellationToken) is { } replay)
-                {
-                    return replay;
-                }
+                return replay;
             }
 
-            var (request, errors) = CreateWatchRequestReader.Read(document.RootElement);
-            await callbackValidator.CheckCallbackAsync(document.RootElement, errors, cancellationToken);
-            if (request is null || errors.Count > 0)
-            {
-                return Problems.Invalid(errors);
-            }
-
-            var result = await registrar.RegisterAsync(client, request, idempotency, cancellationToken);
-            if (result.Watch is null)
-            {
-                return await ReplayAsync(context, client, idempotency!, time, cancellationToken)
-                    ?? throw new InvalidOperationException("An idempotency race left no stored answer.");
-            }
-
-            return result.Created
-                ? TypedResults.Created(WatchesApi.LocationOf(result.Watch.Id), result.Watch)
-                : TypedResults.Ok(result.Watch);
+            var (request, problem) = await ValidateAsync(input.Document.RootElement, callbackValidator, cancellationToken);
+            return request is null
+                ? problem!
+                : await RegisterAsync(context, client, registrar, request, idempotency, time, cancellationToken);
         }
     }
 
-    private static async Task<Results<Created<WatchResponse>, Ok<WatchResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
+    /// <summary>Every field's rules, then the callback's address: all errors are reported together.</summary>
+    private static async Task<(CreateWatchRequest? Request, ValidationProblem? Problem)> ValidateAsync(
+        JsonElement body, CallbackUrlValidator callbackValidator, CancellationToken cancellationToken)
+    {
+        var (request, errors) = CreateWatchRequestReader.Read(body);
+        await callbackValidator.CheckCallbackAsync(body, errors, cancellationToken);
+        return request is null || errors.Count > 0 ? (null, Problems.Invalid(errors)) : (request, null);
+    }
+
+    /// <summary>201 for a new watch, 200 for the identical active one; a concurrent request with the same key that won answers as it did.</summary>
+    private static async Task<CreateWatchResult> RegisterAsync(
+        HttpContext context, Client client, WatchRegistrar registrar, CreateWatchRequest request, IdempotencyClaim? idempotency, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var result = await registrar.RegisterAsync(client, request, idempotency, cancellationToken);
+        if (result.Watch is null)
+        {
+            return await ReplayAsync(context, client, idempotency!, time, cancellationToken)
+                ?? throw new InvalidOperationException("An idempotency race left no stored answer.");
+        }
+
+        return result.Created
+            ? TypedResults.Created(WatchesApi.LocationOf(result.Watch.Id), result.Watch)
+            : TypedResults.Ok(result.Watch);
+    }
+
+    /// <summary>The stored answer to this key, or a 422 when the key came with another body; null when the key is new.</summary>
+    private static async Task<CreateWatchResult?> ReplayAsync(
         HttpContext context, Client client, IdempotencyClaim idempotency, TimeProvider time, CancellationToken cancellationToken)
     {
         // Resolved only here: most registrations carry no key, and a DbContext costs a registration more than its SQL.
@@ -66,11 +85,11 @@ internal static class CreateWatchEndpoint
             return null;
         }
 
-        if (record.RequestHash != idempotency.RequestHash)
-        {
-            return Problems.IdempotencyMismatch();
-        }
+        return record.RequestHash == idempotency.RequestHash ? Replay(context, record) : Problems.IdempotencyMismatch();
+    }
 
+    private static ContentHttpResult Replay(HttpContext context, IdempotencyRecord record)
+    {
         context.Response.Headers["Idempotent-Replayed"] = "true";
         if (record.Location is not null)
         {
