@@ -7,7 +7,7 @@ namespace Poe.WebhookBridge.ReliabilityTests.Endurance;
 /// watch's webhook once (twice only when it answered after the bridge gave up), a failing or hanging one got every
 /// attempt the retry policy allows before the event is dead, a gone one (410) exactly one.
 /// </summary>
-public sealed record SoakAccounts(string Mix, string Unconfirmed, IReadOnlyList<string> Lost, int Dead, int Duplicates, IReadOnlyList<string> Unexplained)
+public sealed record SoakAccounts(string Mix, string Unconfirmed, int OutcomeUnknown, IReadOnlyList<string> Lost, int Dead, int Duplicates, IReadOnlyList<string> Unexplained)
 {
     public static SoakAccounts Settle(IReadOnlyList<SoakWatch> watches, SoakConsumers consumers, int attemptsUntilDead)
     {
@@ -47,8 +47,11 @@ public sealed record SoakAccounts(string Mix, string Unconfirmed, IReadOnlyList<
         }
 
         var mix = string.Join(" ", watches.CountBy(w => w.Kind).Select(k => $"{k.Key}={k.Value}"));
-        var unconfirmed = watches.Where(w => w.WatchId is null).ToList();
+        // A gateway create's 504 is SPEC §10's answer when Poe does not answer in time (outcome unknown): the bridge
+        // promised no watch, so it is no registration to account for; any other unconfirmed one is.
+        var outcomeUnknown = watches.Count(w => w.WatchId is null && w is { Kind: SoakKind.GatewayCreate, Answer: "504" });
+        var unconfirmed = watches.Where(w => w.WatchId is null && !(w is { Kind: SoakKind.GatewayCreate, Answer: "504" })).ToList();
         var answers = unconfirmed.Count == 0 ? "" : $" ({string.Join(", ", unconfirmed.CountBy(w => $"{w.Kind} {w.Answer}").Select(a => $"{a.Key} x{a.Value}"))})";
-        return new SoakAccounts(mix, unconfirmed.Count + answers, lost, dead, duplicates, unexplained);
+        return new SoakAccounts(mix, unconfirmed.Count + answers, outcomeUnknown, lost, dead, duplicates, unexplained);
     }
 }

@@ -50,12 +50,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         }
 
         var watches = await load.StopAsync();
-        await Until.TrueAsync(
-            async () => (await cluster.QueryAsync(
-                "SELECT (SELECT count(*) FROM bridge.watches WHERE status = 'active') + (SELECT count(*) FROM bridge.webhook_events WHERE status IN ('pending', 'held'))",
-                r => r.GetInt64(0)))[0] == 0,
-            TimeSpan.FromMinutes(2),
-            cluster.DescribeAsync);
+        await Settled.WaitAsync(cluster, TimeSpan.FromMinutes(2), deadEnds: true);
 
         var start = samples.Where(s => s.Sample.At >= WarmUp && s.Sample.At < WarmUp + Window).ToList();
         var end = samples.Where(s => s.Sample.At >= Duration - Window).ToList();
@@ -70,7 +65,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         await File.WriteAllTextAsync(tableFile, $"Soak: {Instances} instances, {Duration.TotalMinutes:0} min, warm-up {WarmUp.TotalSeconds:0} s, window {Window.TotalSeconds:0} s, {Environment.ProcessorCount} cores, load average {LoadAverage()}\n\n{table}");
         Summary.Report(output,
             $"soak: instances={Instances} minutes={Duration.TotalMinutes:0} warm-up={WarmUp.TotalSeconds:0}s registrations={watches.Count} ({1 / SoakLoad.Interval.TotalSeconds:0.0}/s; {accounts.Mix}) " +
-            $"unconfirmed={accounts.Unconfirmed} lost={accounts.Lost.Count} dead by policy={accounts.Dead} duplicates={accounts.Duplicates} (unexplained {accounts.Unexplained.Count}) " +
+            $"unconfirmed={accounts.Unconfirmed} gateway outcome unknown (504)={accounts.OutcomeUnknown} lost={accounts.Lost.Count} dead by policy={accounts.Dead} duplicates={accounts.Duplicates} (unexplained {accounts.Unexplained.Count}) " +
             $"{string.Join(" ", figures.Take(4).Select(f => $"{f.Name}={f.Start:0}->{f.End:0} (x{f.Growth:0.00})"))} " +
             $"rows flat={figures.Count(f => f.Flat) - 4}/{figures.Count - 4} ({string.Join(", ", figures.Skip(4).Where(f => f.Name is "bridge.watches" or "bridge.webhook_events" or "bridge.delivery_attempts" or "hangfire.job" or "hangfire.counter").Select(f => $"{f.Name} {f.Start:0}->{f.End:0}"))}) " +
             $"not flat: {(notFlat.Count == 0 ? "none" : string.Join(", ", notFlat.Select(f => $"{f.Name} x{f.Growth:0.00}")))}; load average {LoadAverage()}");
