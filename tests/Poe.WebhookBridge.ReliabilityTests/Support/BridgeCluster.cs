@@ -106,12 +106,18 @@ public sealed class BridgeCluster : IAsyncDisposable
     public async Task StartInstanceAsync(int index)
     {
         var started = Stopwatch.GetTimestamp();
-        _instances[index] = await BridgeProcess.StartAsync(Settings);
+        _instances[index] = await BridgeProcess.StartAsync(new Dictionary<string, string?>(Settings, StringComparer.OrdinalIgnoreCase)
+        {
+            ["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(Settings["ConnectionStrings:Postgres"]) { ApplicationName = ApplicationName(index) }.ConnectionString,
+        });
         lock (_boots)
         {
             _boots.Add(Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>The <c>application_name</c> of instance <paramref name="index"/>'s connections in <c>pg_stat_activity</c>.</summary>
+    public static string ApplicationName(int index) => $"bridge-{index}";
 
     public async Task KillAsync(int index)
     {

@@ -41,6 +41,7 @@ public sealed class StartupTests
     [InlineData("Polling:Interval", "-00:00:01")]
     [InlineData("Webhooks:Timeout", "00:00:00")]
     [InlineData("Webhooks:DisableEndpointAfter", "00:00:00")]
+    [InlineData("Retention:Schedule", " ")]
     [InlineData("Poe:BaseUrl", "ftp://poe.example")]
     [InlineData("Clients:shop:SigningSecret", "not-a-whsec-secret")]
     [InlineData("Clients:shop:ApiKey", "short")]

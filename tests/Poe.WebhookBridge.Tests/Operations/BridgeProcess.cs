@@ -22,6 +22,9 @@ public sealed class BridgeProcess : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
+    /// <summary>The operating system's id of the process, to read its resources from <c>/proc</c>.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Every line written so far, stdout and stderr interleaved in arrival order.</summary>
     public IReadOnlyList<string> Output
     {

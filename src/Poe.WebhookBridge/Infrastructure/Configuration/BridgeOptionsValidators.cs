@@ -55,6 +55,7 @@ internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOpti
     {
         var errors = new ValidationErrors();
         errors.Positive(options.Period, "Retention:Period");
+        errors.Require(!string.IsNullOrWhiteSpace(options.Schedule), "Retention:Schedule", "must be a cron expression.");
         return errors.ToResult();
     }
 }

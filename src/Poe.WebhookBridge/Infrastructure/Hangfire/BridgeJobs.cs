@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.Extensions.Options;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Operations;
 using Poe.WebhookBridge.Polling;
@@ -19,8 +20,8 @@ internal static class BridgeJobs
         var utc = new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc };
         jobs.AddOrUpdate<PollTickJob>(PollTickJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), EverySecond, utc);
         jobs.AddOrUpdate<DeliveryTickJob>(DeliveryTickJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), EverySecond, utc);
-        // Hourly, so a purge stays small; the retention period is in days, so an hour's slack is immaterial.
-        jobs.AddOrUpdate<RetentionJob>(RetentionJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Hourly(), utc);
+        var retention = app.Services.GetRequiredService<IOptions<RetentionOptions>>().Value;
+        jobs.AddOrUpdate<RetentionJob>(RetentionJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), retention.Schedule, utc);
         return app;
     }
 }

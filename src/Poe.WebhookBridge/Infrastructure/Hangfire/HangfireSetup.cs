@@ -25,6 +25,12 @@ internal static class HangfireSetup
             // every instance and made a restart fail (AddOrUpdate waits 15 s for the lock). The storage's locks are
             // held for milliseconds, so 10 s is ample.
             DistributedLockTimeout = TimeSpan.FromSeconds(10),
+            // The per-second ticks finish two jobs a second, each kept ShortLivedJobAttribute.Expiration. Expired jobs
+            // (with their states and parameters) are deleted, and per-job counters folded into aggregated ones, only
+            // when these run; every minute keeps the job tables at about the expiration's worth of ticks instead of up
+            // to an hour more (7,200 jobs at the storage's hourly default).
+            JobExpirationCheckInterval = TimeSpan.FromMinutes(1),
+            CountersAggregateInterval = TimeSpan.FromMinutes(1),
         };
 
         // Hangfire keeps its storage, activator and log provider in statics; registering this host's own first means
