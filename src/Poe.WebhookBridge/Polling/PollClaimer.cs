@@ -163,6 +163,25 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         return granted;
     }
 
+    /// <summary>
+    /// Takes up to <c>@wanted</c> free slots of each key in <c>@keys</c>, oldest free first: one index range scan per key
+    /// that stops after what it takes (public so a test can EXPLAIN the very statement the claim runs).
+    /// </summary>
+    public const string TakeSlotsSql = """
+        WITH free AS (
+            SELECT f.poe_key_id, f.slot
+            FROM unnest(@keys, @wanted) AS w(poe_key_id, wanted)
+            CROSS JOIN LATERAL (
+                SELECT r.poe_key_id, r.slot FROM bridge.rate_slots r
+                WHERE r.poe_key_id = w.poe_key_id AND r.slot < @budget AND r.available_at <= @now
+                ORDER BY r.available_at, r.slot
+                LIMIT w.wanted
+                FOR UPDATE SKIP LOCKED) f)
+        UPDATE bridge.rate_slots s SET available_at = @reusable
+        FROM free WHERE s.poe_key_id = free.poe_key_id AND s.slot = free.slot
+        RETURNING s.poe_key_id
+        """;
+
     /// <summary>Takes up to each key's admitted number of free rate slots, oldest free first; returns how many each got.</summary>
     private async Task<Dictionary<string, int>> TakeSlotsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, List<KeyGrant> keys, DateTimeOffset now, CancellationToken cancellationToken)
@@ -173,20 +192,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
             return taken;
         }
 
-        await using var command = new NpgsqlCommand("""
-            WITH free AS (
-                SELECT f.poe_key_id, f.slot
-                FROM unnest(@keys, @wanted) AS w(poe_key_id, wanted)
-                CROSS JOIN LATERAL (
-                    SELECT r.poe_key_id, r.slot FROM bridge.rate_slots r
-                    WHERE r.poe_key_id = w.poe_key_id AND r.slot < @budget AND r.available_at <= @now
-                    ORDER BY r.available_at, r.slot
-                    LIMIT w.wanted
-                    FOR UPDATE SKIP LOCKED) f)
-            UPDATE bridge.rate_slots s SET available_at = @reusable
-            FROM free WHERE s.poe_key_id = free.poe_key_id AND s.slot = free.slot
-            RETURNING s.poe_key_id
-            """, connection, transaction);
+        await using var command = new NpgsqlCommand(TakeSlotsSql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => k.Id).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("wanted", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = keys.Select(k => k.Admitted).ToArray() });
         // Polls leave the reserved slots to the requests a caller waits on (PoeBudget).
