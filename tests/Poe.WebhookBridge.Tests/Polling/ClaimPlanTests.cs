@@ -39,16 +39,16 @@ public sealed class ClaimPlanTests : IAsyncLifetime
 
         // A backlog as the bridge stores it: every video due (some for minutes), each with an active watch; some polled
         // before (so the urgency floor orders them), some never; half of every key's slots taken.
-        await ExecuteAsync($"""
-            INSERT INTO bridge.poe_keys (id, hold_until, backoff_seconds, paced_until) SELECT 'pk_' || k, 'epoch', 0, 'epoch' FROM generate_series(0, {Keys - 1}) k;
+        await ExecuteAsync($$"""
+            INSERT INTO bridge.poe_keys (id, hold_until, backoff_seconds, paced_until) SELECT 'pk_' || k, 'epoch', 0, 'epoch' FROM generate_series(0, {{Keys - 1}}) k;
             INSERT INTO bridge.rate_slots (poe_key_id, slot, available_at)
-                SELECT 'pk_' || k, s, @now + (random() - 0.5) * interval '2 minutes' FROM generate_series(0, {Keys - 1}) k, generate_series(0, {SlotsPerKey - 1}) s;
+                SELECT 'pk_' || k, s, @now + (random() - 0.5) * interval '2 minutes' FROM generate_series(0, {{Keys - 1}}) k, generate_series(0, {{SlotsPerKey - 1}}) s;
             INSERT INTO bridge.watches (id, client_name, video_id, callback_url, poe_key_id, events, metadata, status, poll_count, created_at)
-                SELECT 'watch_' || g, 'shop', 'video_' || g, 'https://app.example/hooks', 'pk_' || (g % {Keys}), '{{video.completed}}', '{{}}', 'active', 0, @now
-                FROM generate_series(0, {DueVideos - 1}) g;
+                SELECT 'watch_' || g, 'shop', 'video_' || g, 'https://app.example/hooks', 'pk_' || (g % {{Keys}}), '{video.completed}', '{}', 'active', 0, @now
+                FROM generate_series(0, {{DueVideos - 1}}) g;
             INSERT INTO bridge.video_polls (poe_key_id, video_id, next_poll_at, last_polled_at, urgent_at, failure_count, created_at)
-                SELECT 'pk_' || (g % {Keys}), 'video_' || g, @now - random() * interval '10 minutes', last, last + interval '35 seconds', 0, @now
-                FROM generate_series(0, {DueVideos - 1}) g,
+                SELECT 'pk_' || (g % {{Keys}}), 'video_' || g, @now - random() * interval '10 minutes', last, last + interval '35 seconds', 0, @now
+                FROM generate_series(0, {{DueVideos - 1}}) g,
                      LATERAL (SELECT CASE WHEN g % 3 = 0 THEN NULL ELSE @now - interval '30 seconds' - random() * interval '10 minutes' END + g * interval '0') l(last);
             ANALYZE;
             """);
