@@ -32,8 +32,9 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        // Keys first, then per key only its share of the batch, oldest due first, off its index (and one row more, to
-        // learn whether its pace left some waiting): the claim reads O(batch + keys) rows however long the backlog.
+        // Keys first, then per key only its share of the batch, oldest due first, off its index — and one row more when
+        // the share is all its pace admits, to learn whether the pace left some waiting (then the key is held until its
+        // next admission). The claim reads O(batch + keys) rows however long the backlog.
         var keys = await LockDueKeysAsync(connection, transaction, now, limit, cancellationToken);
         if (keys.Count == 0)
         {
@@ -41,9 +42,12 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         }
 
         var shares = Share(keys, limit);
-        var due = await VideoPolls.SelectDueAsync(connection, transaction, [.. keys.Select(k => (k.Id, shares[k.Id] + 1))], now, cancellationToken);
+        var limits = keys.Select(k => (k.Id, shares[k.Id] + (shares[k.Id] == k.Admitted ? 1 : 0))).ToList();
+        var due = await VideoPolls.SelectDueAsync(connection, transaction, limits, now, cancellationToken);
         var byKey = due.Where(d => d.HasWatchers).GroupBy(d => d.Poll.PoeKeyId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var asked = keys.Select(k => k with { Asked = Asked(k, shares[k.Id], byKey.GetValueOrDefault(k.Id)?.Count ?? 0) }).Where(k => k.Asked > 0).ToList();
+        // A key Poe rejects asks for one poll: its probe.
+        var asked = keys.Select(k => k with { Asked = Math.Min(byKey.GetValueOrDefault(k.Id)?.Count ?? 0, k.Rejected ? 1 : int.MaxValue) })
+            .Where(k => k.Asked > 0).ToList();
         var granted = await GrantAsync(connection, transaction, asked, now, lease, cancellationToken);
         var claimed = byKey.SelectMany(k => k.Value.Take(granted.GetValueOrDefault(k.Key)).Select(d => d.Poll with { Lease = lease })).ToList();
 
@@ -65,8 +69,13 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         var left = limit;
         while (left > 0 && open.Count > 0)
         {
-            foreach (var key in open.TakeWhile(_ => left > 0))
+            foreach (var key in open)
             {
+                if (left == 0)
+                {
+                    break;
+                }
+
                 shares[key.Id]++;
                 left--;
             }
@@ -75,17 +84,6 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         }
 
         return shares;
-    }
-
-    /// <summary>
-    /// How many videos a key asks slots for: what it found up to its share; past it (the extra row) only when the share
-    /// was all its pace admitted, so that the key is held until its next admission — a batch cut short is no reason to
-    /// hold it. A key Poe rejects asks for one, its probe.
-    /// </summary>
-    private static int Asked(KeyGrant key, int share, int found)
-    {
-        var asked = share < key.Admitted ? Math.Min(found, share) : found;
-        return key.Rejected ? Math.Min(asked, 1) : asked;
     }
 
     /// <summary>
@@ -168,17 +166,17 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     /// that stops after what it takes (public so a test can EXPLAIN the very statement the claim runs).
     /// </summary>
     public const string TakeSlotsSql = """
-        WITH free AS (
-            SELECT f.poe_key_id, f.slot
-            FROM unnest(@keys, @wanted) AS w(poe_key_id, wanted)
-            CROSS JOIN LATERAL (
-                SELECT r.poe_key_id, r.slot FROM bridge.rate_slots r
-                WHERE r.poe_key_id = w.poe_key_id AND r.slot < @budget AND r.available_at <= @now
-                ORDER BY r.available_at, r.slot
-                LIMIT w.wanted
-                FOR UPDATE SKIP LOCKED) f)
         UPDATE bridge.rate_slots s SET available_at = @reusable
-        FROM free WHERE s.poe_key_id = free.poe_key_id AND s.slot = free.slot
+        FROM (SELECT w.poe_key_id, ARRAY(
+                  SELECT r.slot FROM bridge.rate_slots r
+                  WHERE r.poe_key_id = w.poe_key_id AND r.slot < @budget AND r.available_at <= @now
+                  ORDER BY r.available_at, r.slot
+                  LIMIT w.wanted
+                  FOR UPDATE SKIP LOCKED) AS slots
+              FROM unnest(@keys, @wanted) AS w(poe_key_id, wanted)) f
+        -- Slots by their primary key, per key: a join to a set of taken slots gets costed as if it took many, and the
+        -- planner then hashes every slot of every key.
+        WHERE s.poe_key_id = f.poe_key_id AND s.slot = ANY (f.slots)
         RETURNING s.poe_key_id
         """;
 
