@@ -166,17 +166,21 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     /// that stops after what it takes (public so a test can EXPLAIN the very statement the claim runs).
     /// </summary>
     public const string TakeSlotsSql = """
+        -- Picked once (MATERIALIZED): evaluated per row of a scan, the pick would pass over the slots this statement
+        -- already took and take more.
+        WITH picked AS MATERIALIZED (
+            SELECT w.poe_key_id, ARRAY(
+                SELECT r.slot FROM bridge.rate_slots r
+                WHERE r.poe_key_id = w.poe_key_id AND r.slot < @budget AND r.available_at <= @now
+                ORDER BY r.available_at, r.slot
+                LIMIT w.wanted
+                FOR UPDATE SKIP LOCKED) AS slots
+            FROM unnest(@keys, @wanted) AS w(poe_key_id, wanted))
         UPDATE bridge.rate_slots s SET available_at = @reusable
-        FROM (SELECT w.poe_key_id, ARRAY(
-                  SELECT r.slot FROM bridge.rate_slots r
-                  WHERE r.poe_key_id = w.poe_key_id AND r.slot < @budget AND r.available_at <= @now
-                  ORDER BY r.available_at, r.slot
-                  LIMIT w.wanted
-                  FOR UPDATE SKIP LOCKED) AS slots
-              FROM unnest(@keys, @wanted) AS w(poe_key_id, wanted)) f
-        -- Slots by their primary key, per key: a join to a set of taken slots gets costed as if it took many, and the
+        FROM picked
+        -- Each key's picks by primary key: a join to a set of (key, slot) rows is costed as if it took many, and the
         -- planner then hashes every slot of every key.
-        WHERE s.poe_key_id = f.poe_key_id AND s.slot = ANY (f.slots)
+        WHERE s.poe_key_id = picked.poe_key_id AND s.slot = ANY (picked.slots)
         RETURNING s.poe_key_id
         """;
 
