@@ -21,4 +21,18 @@ public static class RequestWindows
 
     /// <summary>The most requests in any window of <paramref name="window"/>; 0 without requests.</summary>
     public static int Busiest(IEnumerable<long> timesMs, TimeSpan window) => Counts(timesMs, window).DefaultIfEmpty().Max();
+
+    /// <summary>
+    /// The two requests for one video closest together (a request is logged when it is answered): the video and their
+    /// gap; <c>("", long.MaxValue)</c> when no video was asked twice.
+    /// </summary>
+    public static (string VideoId, long GapMs) ClosestRepeat(IEnumerable<RequestLogEntry> requests) =>
+        requests.GroupBy(r => r.VideoId)
+            .SelectMany(g =>
+            {
+                var times = g.Select(r => r.AtMs).Order().ToList();
+                return times.Zip(times.Skip(1), (a, b) => (VideoId: g.Key, GapMs: b - a));
+            })
+            .DefaultIfEmpty((VideoId: "", GapMs: long.MaxValue))
+            .MinBy(p => p.GapMs);
 }

@@ -8,7 +8,7 @@ namespace Poe.WebhookBridge.Polling;
 /// Claims due videos, oldest due first, in one short transaction, and only as many per Poe key as that key has free
 /// rate slots: the budget is spent before the request is sent, so all instances together stay within it.
 /// </summary>
-public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions> poe, IOptions<PollingOptions> polling, TimeProvider time)
+public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions> poe, TimeProvider time)
 {
     /// <summary>A claim not sent within this is given back unsent: its slot was counted from the claim.</summary>
     public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(1);
@@ -32,86 +32,113 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var due = await SelectDueAsync(connection, transaction, now, limit, AdaptiveCadence.UrgentAfter(polling.Value.MaxInterval), cancellationToken);
-        if (due.Count == 0)
+        // Keys first, then per key only its share of the batch, oldest due first, off its index — and one row more when
+        // the share is all its pace admits, to learn whether the pace left some waiting (then the key is held until its
+        // next admission). The claim reads O(batch + keys) rows however long the backlog.
+        var keys = await LockDueKeysAsync(connection, transaction, now, limit, cancellationToken);
+        if (keys.Count == 0)
         {
             return [];
         }
 
-        var byKey = due.Where(d => d.HasWatchers).GroupBy(d => d.Poll.PoeKeyId, StringComparer.Ordinal).ToList();
-        var granted = await GrantAsync(connection, transaction, byKey.ToDictionary(k => k.Key, k => k.Count(), StringComparer.Ordinal), now, lease, cancellationToken);
-        var claimed = byKey.SelectMany(k => k.Take(granted.GetValueOrDefault(k.Key)).Select(d => d.Poll with { Lease = lease })).ToList();
+        var shares = Share(keys, limit);
+        var limits = keys.Select(k => (k.Id, shares[k.Id] + (shares[k.Id] == k.Admitted ? 1 : 0))).ToList();
+        var due = await VideoPolls.SelectDueAsync(connection, transaction, limits, now, cancellationToken);
+        var byKey = due.Where(d => d.HasWatchers).GroupBy(d => d.Poll.PoeKeyId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        // A key Poe rejects asks for one poll: its probe.
+        var asked = keys.Select(k => k with { Asked = Math.Min(byKey.GetValueOrDefault(k.Id)?.Count ?? 0, k.Rejected ? 1 : int.MaxValue) })
+            .Where(k => k.Asked > 0).ToList();
+        var granted = await GrantAsync(connection, transaction, asked, now, lease, cancellationToken);
+        var claimed = byKey.SelectMany(k => k.Value.Take(granted.GetValueOrDefault(k.Key)).Select(d => d.Poll with { Lease = lease })).ToList();
 
-        await LeaseAsync(connection, transaction, claimed, lease, cancellationToken);
-        await DeleteAsync(connection, transaction, [.. due.Where(d => !d.HasWatchers).Select(d => d.Poll)], cancellationToken);
+        await VideoPolls.LeaseAsync(connection, transaction, claimed, lease, cancellationToken);
+        await VideoPolls.DeleteOrphansAsync(connection, transaction, [.. due.Where(d => !d.HasWatchers).Select(d => d.Poll)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return claimed;
     }
 
-    private static async Task<List<(ClaimedPoll Poll, bool HasWatchers)>> SelectDueAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit, TimeSpan urgentAfter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Shares a batch of <paramref name="limit"/> among the keys, one poll at a time in turn, the key whose oldest due
+    /// video waited longest first, each up to what its pace admits: every key's budget is its own, so no key waits for
+    /// another's backlog, and when the batch is short the longest-waiting keys go first, so none starves.
+    /// </summary>
+    internal static Dictionary<string, int> Share(IReadOnlyList<KeyGrant> keys, int limit)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT p.poe_key_id, p.video_id, p.next_poll_at, p.failure_count, p.last_status, p.last_progress,
-                   p.progress_started_at, p.progress_started_value,
-                   -- One look at the video's active watches: NULL when there are none, else whether any asked for progress.
-                   (SELECT bool_or('video.progress' = ANY (w.events)) FROM bridge.watches w
-                    WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active')
-            FROM bridge.video_polls p
-            WHERE p.next_poll_at <= @now
-              AND NOT EXISTS (SELECT 1 FROM bridge.poe_keys k WHERE k.id = p.poe_key_id AND k.hold_until > @now)
-            ORDER BY LEAST(p.next_poll_at, p.last_polled_at + @urgent_after)
-            LIMIT @limit
-            FOR UPDATE OF p SKIP LOCKED
-            """, connection, transaction);
-        command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("limit", limit);
-        command.Parameters.AddWithValue("urgent_after", urgentAfter);
-        var rows = new List<(ClaimedPoll, bool)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var shares = keys.ToDictionary(k => k.Id, _ => 0, StringComparer.Ordinal);
+        var open = keys.Where(k => k.Admitted > 0).OrderBy(k => k.OldestDue).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
+        var left = limit;
+        while (left > 0 && open.Count > 0)
         {
-            var poll = new ClaimedPoll(
-                reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), now, now,
-                reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5))
+            foreach (var key in open)
             {
-                ProgressStartedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-                ProgressStartedValue = reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                ProgressSubscribed = !reader.IsDBNull(8) && reader.GetBoolean(8),
-            };
-            rows.Add((poll, !reader.IsDBNull(8)));
+                if (left == 0)
+                {
+                    break;
+                }
+
+                shares[key.Id]++;
+                left--;
+            }
+
+            open.RemoveAll(k => shares[k.Id] >= k.Admitted);
         }
 
-        return rows;
+        return shares;
     }
 
     /// <summary>
-    /// How many requests each key may send now: as many as its even pace admits and it has free rate slots. The keys'
-    /// row locks (taken in id order) make concurrent claims of one key (on any instance) take turns. A key that cannot
-    /// send all it wants is held until it can send again, so its videos leave the claim scan and other keys' videos
-    /// are not starved. A key Poe rejects (401) is re-probed with one request, and held while that probe is out,
-    /// however many of its videos are waiting: the probe's answer either holds it another minute or clears it.
-    /// Every step serves all the claim's keys in one statement, so a claim costs the same few round trips for one
-    /// key or two hundred.
+    /// Locks, in id order, the keys that are not held and have a due video (one index probe each: O(keys)), with when
+    /// their oldest due video came due and how many requests each may send now by its even pace. The row locks make
+    /// concurrent claims of one key (on any instance) take turns.
     /// </summary>
-    private async Task<Dictionary<string, int>> GrantAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, Dictionary<string, int> wanted, DateTimeOffset now, DateTimeOffset lease, CancellationToken cancellationToken)
+    private async Task<List<KeyGrant>> LockDueKeysAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         var budget = poe.Value.RequestsPerMinute;
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        // The planner cannot know each key's LIMIT and costs the claim as if it read every due row; compiling it (JIT)
+        // would take longer than running it.
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL jit = off"));
+        var read = new NpgsqlBatchCommand(DueKeysSql);
+        read.Parameters.AddWithValue("now", now);
+        batch.BatchCommands.Add(read);
         var keys = new List<KeyGrant>();
-        await using (var read = new NpgsqlCommand(
-            "SELECT id, paced_until, unauthorized_since IS NOT NULL FROM bridge.poe_keys WHERE id = ANY(@keys) ORDER BY id FOR UPDATE", connection, transaction))
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            read.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = wanted.Keys.ToArray() });
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var (id, pacedUntil, rejected) = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetBoolean(2));
-                var asked = rejected ? Math.Min(wanted[id], 1) : wanted[id];
-                keys.Add(new KeyGrant(id, pacedUntil, rejected, asked, RatePacer.Admit(pacedUntil, now, asked, budget)));
-            }
+            var (id, pacedUntil, rejected, oldest) = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetBoolean(2), reader.GetFieldValue<DateTimeOffset>(3));
+            keys.Add(new KeyGrant(id, pacedUntil, rejected, 0, RatePacer.Admit(pacedUntil, now, rejected ? 1 : limit, budget)) { OldestDue = oldest });
         }
 
+        return keys;
+    }
+
+    /// <summary>The claim's key probe (public so a test can EXPLAIN the very statement the claim runs).</summary>
+    public const string DueKeysSql = """
+        SELECT k.id, k.paced_until, k.unauthorized_since IS NOT NULL, d.claim_order
+        FROM bridge.poe_keys k
+        CROSS JOIN LATERAL (
+            SELECT p.claim_order FROM bridge.video_polls p
+            WHERE p.poe_key_id = k.id AND p.claim_order <= @now AND p.next_poll_at <= @now
+            ORDER BY p.claim_order
+            LIMIT 1) d
+        WHERE k.hold_until <= @now
+        ORDER BY k.id
+        FOR UPDATE OF k
+        """;
+
+    /// <summary>
+    /// Takes rate slots for the videos each key asked for, as many as its pace admits and it has free slots. A key that
+    /// cannot send all it wants is held until it can send again, so its videos leave the claim until then. A key Poe
+    /// rejects (401) is re-probed with one request, and held while that probe is out, however many of its videos are
+    /// waiting: the probe's answer either holds it another minute or clears it. Every step serves all the claim's keys
+    /// in one statement, so a claim costs the same few round trips for one key or two hundred.
+    /// </summary>
+    private async Task<Dictionary<string, int>> GrantAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<KeyGrant> keys, DateTimeOffset now, DateTimeOffset lease, CancellationToken cancellationToken)
+    {
+        var budget = poe.Value.RequestsPerMinute;
+        keys = [.. keys.Select(k => k with { Admitted = Math.Min(k.Admitted, k.Asked) })];
         var granted = await TakeSlotsAsync(connection, transaction, [.. keys.Where(k => k.Admitted > 0)], now, cancellationToken);
         await using var update = new NpgsqlCommand("""
             UPDATE bridge.poe_keys k SET paced_until = u.paced,
@@ -134,6 +161,29 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         return granted;
     }
 
+    /// <summary>
+    /// Takes up to <c>@wanted</c> free slots of each key in <c>@keys</c>, oldest free first: one index range scan per key
+    /// that stops after what it takes (public so a test can EXPLAIN the very statement the claim runs).
+    /// </summary>
+    public const string TakeSlotsSql = """
+        -- Picked once (MATERIALIZED): evaluated per row of a scan, the pick would pass over the slots this statement
+        -- already took and take more.
+        WITH picked AS MATERIALIZED (
+            SELECT w.poe_key_id, ARRAY(
+                SELECT r.slot FROM bridge.rate_slots r
+                WHERE r.poe_key_id = w.poe_key_id AND r.slot < @budget AND r.available_at <= @now
+                ORDER BY r.available_at, r.slot
+                LIMIT w.wanted
+                FOR UPDATE SKIP LOCKED) AS slots
+            FROM unnest(@keys, @wanted) AS w(poe_key_id, wanted))
+        UPDATE bridge.rate_slots s SET available_at = @reusable
+        FROM picked
+        -- Each key's picks by primary key: a join to a set of (key, slot) rows is costed as if it took many, and the
+        -- planner then hashes every slot of every key.
+        WHERE s.poe_key_id = picked.poe_key_id AND s.slot = ANY (picked.slots)
+        RETURNING s.poe_key_id
+        """;
+
     /// <summary>Takes up to each key's admitted number of free rate slots, oldest free first; returns how many each got.</summary>
     private async Task<Dictionary<string, int>> TakeSlotsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, List<KeyGrant> keys, DateTimeOffset now, CancellationToken cancellationToken)
@@ -144,20 +194,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
             return taken;
         }
 
-        await using var command = new NpgsqlCommand("""
-            WITH free AS (
-                SELECT f.poe_key_id, f.slot
-                FROM unnest(@keys, @wanted) AS w(poe_key_id, wanted)
-                CROSS JOIN LATERAL (
-                    SELECT r.poe_key_id, r.slot FROM bridge.rate_slots r
-                    WHERE r.poe_key_id = w.poe_key_id AND r.slot < @budget AND r.available_at <= @now
-                    ORDER BY r.available_at, r.slot
-                    LIMIT w.wanted
-                    FOR UPDATE SKIP LOCKED) f)
-            UPDATE bridge.rate_slots s SET available_at = @reusable
-            FROM free WHERE s.poe_key_id = free.poe_key_id AND s.slot = free.slot
-            RETURNING s.poe_key_id
-            """, connection, transaction);
+        await using var command = new NpgsqlCommand(TakeSlotsSql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => k.Id).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("wanted", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = keys.Select(k => k.Admitted).ToArray() });
         // Polls leave the reserved slots to the requests a caller waits on (PoeBudget).
@@ -174,47 +211,10 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         return taken;
     }
 
-    private static async Task LeaseAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<ClaimedPoll> claimed, DateTimeOffset lease, CancellationToken cancellationToken)
-    {
-        if (claimed.Count == 0)
-        {
-            return;
-        }
-
-        // Moving next_poll_at to the lease end takes claimed rows out of the due range, and brings them back by themselves if this instance dies.
-        await using var command = new NpgsqlCommand("""
-            UPDATE bridge.video_polls p SET next_poll_at = @lease, claimed_until = @lease
-            FROM unnest(@keys, @videos) AS c(poe_key_id, video_id)
-            WHERE p.poe_key_id = c.poe_key_id AND p.video_id = c.video_id
-            """, connection, transaction);
-        command.Parameters.AddWithValue("lease", lease);
-        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = claimed.Select(c => c.PoeKeyId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("videos", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = claimed.Select(c => c.VideoId).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ClaimedPoll> orphans, CancellationToken cancellationToken)
-    {
-        if (orphans.Count == 0)
-        {
-            return;
-        }
-
-        // The claim judged these orphans from its statement's snapshot; this statement's newer one also sees a watch
-        // registered while the claim ran, whose poll target must stay.
-        await using var command = new NpgsqlCommand("""
-            DELETE FROM bridge.video_polls p
-            USING unnest(@keys, @videos) AS c(poe_key_id, video_id)
-            WHERE p.poe_key_id = c.poe_key_id AND p.video_id = c.video_id
-              AND NOT EXISTS (SELECT 1 FROM bridge.watches w
-                              WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active')
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = orphans.Select(c => c.PoeKeyId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("videos", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = orphans.Select(c => c.VideoId).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>A key's state as read under its lock, and what the claim asks of it.</summary>
-    private sealed record KeyGrant(string Id, DateTimeOffset PacedUntil, bool Rejected, int Asked, int Admitted);
+    internal sealed record KeyGrant(string Id, DateTimeOffset PacedUntil, bool Rejected, int Asked, int Admitted)
+    {
+        /// <summary>The claim order of the key's oldest due video.</summary>
+        public DateTimeOffset OldestDue { get; init; }
+    }
 }

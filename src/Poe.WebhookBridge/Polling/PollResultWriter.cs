@@ -13,11 +13,11 @@ namespace Poe.WebhookBridge.Polling;
 /// causes, and when to poll next. Only the holder of the claim may write (its lease is the fencing token), so a poll
 /// that outlived its lease cannot overwrite a newer one.
 /// </summary>
-public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions> polling, PollPlanner planner, TimeProvider time, ILogger<PollResultWriter> logger)
+public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, IOptions<PollingOptions> polling, PollPlanner planner, TimeProvider time, ILogger<PollResultWriter> logger)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
 
-    private (VideoSnapshot Video, LastEstimate? Estimate)? _finished;
+    private (VideoSnapshot Video, EndEstimate? Estimate)? _finished;
 
     /// <param name="sentAt">When the request went out: what the watches show as their last poll, and what a 429 is judged by.</param>
     /// <param name="answeredAt">When its answer arrived (or the client gave up): the next poll is timed from here.</param>
@@ -26,7 +26,7 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
     {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await LockClaimAsync(poll, cancellationToken))
+        if (!await VideoPolls.LockClaimAsync(Connection, Transaction, poll, cancellationToken))
         {
             return false;
         }
@@ -67,15 +67,23 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
     }
 
     /// <summary>Gives a claim back unpolled, keeping its place in the due order.</summary>
-    public async Task ReleaseUnpolledAsync(ClaimedPoll poll, CancellationToken cancellationToken) =>
-        await ReleaseAsync(poll, cancellationToken);
+    public async Task ReleaseUnpolledAsync(ClaimedPoll poll, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await VideoPolls.ReleaseAsync(Connection, null, poll, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
-    private async Task<bool> LockClaimAsync(ClaimedPoll poll, CancellationToken cancellationToken) =>
-        (await db.Database.SqlQuery<int>($"""
-            SELECT 1 AS "Value" FROM bridge.video_polls
-            WHERE poe_key_id = {poll.PoeKeyId} AND video_id = {poll.VideoId} AND claimed_until = {poll.Lease}
-            FOR UPDATE
-            """).ToListAsync(cancellationToken)).Count == 1;
+    // The poll target's statements (VideoPolls) run on this context's connection, inside its transaction.
+    private NpgsqlConnection Connection => (NpgsqlConnection)db.Database.GetDbConnection();
+
+    private NpgsqlTransaction Transaction => (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
 
     private async Task<int> EndAsync(ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -96,11 +104,7 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             .Where(e => ended.Contains(e.WatchId) && e.Type == WatchEventTypes.VideoProgress
                 && (e.Status == DeliveryStatus.Held || (e.Status == DeliveryStatus.Pending && e.AttemptCount == 0 && e.NextAttemptAt <= now)))
             .ExecuteDeleteAsync(cancellationToken);
-        var estimates = await db.Database.SqlQuery<LastEstimate>($"""
-            DELETE FROM bridge.video_polls WHERE poe_key_id = {poll.PoeKeyId} AND video_id = {poll.VideoId}
-            RETURNING expected_end_at, end_spread_seconds AS spread_seconds
-            """).ToListAsync(cancellationToken);
-        _finished = (video, estimates.FirstOrDefault());
+        _finished = (video, await VideoPolls.DeleteAsync(Connection, Transaction, poll, cancellationToken));
         return events;
     }
 
@@ -116,8 +120,8 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
 
         // The same statement as the batched routine polls, in this transaction: the claim is locked, its lease current.
         var plan = RoutinePoll.Plan(planner, poll, video, sentAt, answeredAt);
-        await using var store = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction());
-        store.BatchCommands.Add(RoutinePollWriter.TargetsCommand([plan]));
+        await using var store = new NpgsqlBatch(Connection, Transaction);
+        store.BatchCommands.Add(videoPolls.StorePolls([plan]));
         await store.ExecuteNonQueryAsync(cancellationToken);
         return events;
     }
@@ -126,7 +130,7 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
     /// Feeds adaptive polling's prior with what this video took, by Poe's own clock, and with how far off the last
     /// estimate of its end was, in units of that estimate's spread.
     /// </summary>
-    private async Task LearnDurationAsync(VideoSnapshot video, LastEstimate? estimate, CancellationToken cancellationToken)
+    private async Task LearnDurationAsync(VideoSnapshot video, EndEstimate? estimate, CancellationToken cancellationToken)
     {
         if (video is not { Status: VideoSnapshot.Completed, Model: { } model, Seconds: { } seconds, CreatedAt: { } created, CompletedAt: { } completed }
             || completed < created || model.Length > 100 || seconds.Length > 16)
@@ -152,9 +156,6 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
             """, cancellationToken);
     }
 
-    /// <summary>The end a video was last expected at, as stored with its poll target.</summary>
-    private sealed record LastEstimate(DateTimeOffset? ExpectedEndAt, double? SpreadSeconds);
-
     private async Task<int> NotFoundAsync(ClaimedPoll poll, List<Watch> watches, DateTimeOffset answeredAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var events = 0;
@@ -166,11 +167,11 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
 
         if (watches.All(w => w.Status != WatchStatus.Active))
         {
-            await db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId).ExecuteDeleteAsync(cancellationToken);
+            await VideoPolls.DeleteAsync(Connection, Transaction, poll, cancellationToken);
         }
         else
         {
-            await ScheduleAsync(poll, answeredAt + polling.Value.Interval, failureCount: 0, answeredAt, cancellationToken);
+            await videoPolls.ScheduleAsync(Connection, Transaction, poll, answeredAt + polling.Value.Interval, failureCount: 0, answeredAt, cancellationToken);
         }
 
         return events;
@@ -180,25 +181,15 @@ public sealed class PollResultWriter(BridgeDbContext db, IOptions<PollingOptions
     {
         var failures = poll.FailureCount + 1;
         var delay = TimeSpan.FromTicks((long)Math.Min(polling.Value.Interval.Ticks * Math.Pow(2, failures - 1), Math.Max(MaxBackoff.Ticks, polling.Value.Interval.Ticks)));
-        await ScheduleAsync(poll, answeredAt + delay, failures, answeredAt, cancellationToken);
+        await videoPolls.ScheduleAsync(Connection, Transaction, poll, answeredAt + delay, failures, answeredAt, cancellationToken);
         return 0;
     }
 
     private async Task<int> ReleaseAsync(ClaimedPoll poll, CancellationToken cancellationToken)
     {
-        await db.Database.ExecuteSqlAsync($"""
-            UPDATE bridge.video_polls SET next_poll_at = {poll.DueAt}, claimed_until = NULL
-            WHERE poe_key_id = {poll.PoeKeyId} AND video_id = {poll.VideoId} AND claimed_until = {poll.Lease}
-            """, cancellationToken);
+        await VideoPolls.ReleaseAsync(Connection, Transaction, poll, cancellationToken);
         return 0;
     }
-
-    private Task<int> ScheduleAsync(ClaimedPoll poll, DateTimeOffset next, int failureCount, DateTimeOffset answeredAt, CancellationToken cancellationToken) =>
-        db.VideoPolls.Where(p => p.PoeKeyId == poll.PoeKeyId && p.VideoId == poll.VideoId).ExecuteUpdateAsync(p => p
-            .SetProperty(x => x.NextPollAt, next)
-            .SetProperty(x => x.ClaimedUntil, (DateTimeOffset?)null)
-            .SetProperty(x => x.FailureCount, failureCount)
-            .SetProperty(x => x.LastPolledAt, answeredAt), cancellationToken);
 
     private int Notify(Watch watch, string type, DateTimeOffset now, string? videoJson)
     {

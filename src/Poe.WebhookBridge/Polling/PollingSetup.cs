@@ -8,6 +8,7 @@ internal static class PollingSetup
     public static WebApplicationBuilder AddPolling(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<PoeKeyRing>();
+        builder.Services.AddSingleton<VideoPolls>();
         builder.Services.AddSingleton<PollClaimer>();
         builder.Services.AddSingleton<PollRunner>();
         builder.Services.AddSingleton<PollPlanner>();

@@ -17,7 +17,7 @@ internal static class WatchInsert
         WITH identical AS (
             SELECT 1 FROM bridge.watches
             WHERE client_name = @client_name AND video_id = @video_id AND callback_url = @callback_url AND status = 'active'),
-        poll AS ({PollSchedule.Upsert("NOT EXISTS (SELECT 1 FROM identical)")}),
+        poll AS ({VideoPolls.Upsert("NOT EXISTS (SELECT 1 FROM identical)")}),
         watch AS (
             INSERT INTO bridge.watches (id, client_name, video_id, callback_url, poe_key_id, events, metadata, status, video, poll_count, created_at)
             SELECT @id, @client_name, @video_id, @callback_url, @poe_key_id, @events, @metadata, 'active', @video, 0, @now FROM poll)

@@ -56,14 +56,12 @@ public sealed class BacklogPollSpacingTests(ITestOutputHelper output)
         }
 
         var polls = cluster.Poe.Requests.Since();
-        var closest = polls.GroupBy(p => p.VideoId)
-            .SelectMany(g => g.OrderBy(p => p.AtMs).Zip(g.OrderBy(p => p.AtMs).Skip(1), (a, b) => (g.Key, Gap: b.AtMs - a.AtMs)))
-            .DefaultIfEmpty((Key: "", Gap: long.MaxValue)).MinBy(p => p.Gap);
+        var closest = RequestWindows.ClosestRepeat(polls);
         var span = polls.Count == 0 ? 0 : (polls.Max(p => p.AtMs) - polls.Min(p => p.AtMs)) / 1000.0;
         var busiestMinute = RequestWindows.Busiest(polls.Select(p => p.AtMs), TimeSpan.FromMinutes(1));
         Summary.Report(output,
             $"backlog spacing: instances={Instances} videos={Videos} budget={Budget}/min polls={polls.Count} over {span:0} s " +
-            $"most-due={mostDue} busiest-60s={busiestMinute} closest-polls-of-one-video={closest.Gap} ms ({closest.Key})");
+            $"most-due={mostDue} busiest-60s={busiestMinute} closest-polls-of-one-video={closest.GapMs} ms ({closest.VideoId})");
 
         // The backlog was real: many videos waited at once, and the instances kept polling at the budget's pace.
         Assert.True(mostDue >= 20, $"At most {mostDue} videos were due at once: no backlog.");
@@ -71,6 +69,6 @@ public sealed class BacklogPollSpacingTests(ITestOutputHelper output)
         Assert.True(busiestMinute <= Budget, $"{busiestMinute} polls in one 60 s window, over the budget of {Budget}.");
         Assert.DoesNotContain(polls, p => p.Status == 429);
         // Poe logs a poll when it answers; the bridge times the next one from the answer, so no gap is shorter.
-        Assert.True(closest.Gap >= Interval.TotalMilliseconds, $"Video {closest.Key} was polled twice {closest.Gap} ms apart (interval {Interval.TotalMilliseconds} ms).");
+        Assert.True(closest.GapMs >= Interval.TotalMilliseconds, $"Video {closest.VideoId} was polled twice {closest.GapMs} ms apart (interval {Interval.TotalMilliseconds} ms).");
     }
 }

@@ -59,9 +59,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         var lost = events.Count(e => !seen.Contains(e));
         var duplicates = deliveries.GroupBy(d => d.WebhookId).Count(g => g.Count() > 1);
         // The shortest gap between two polls of one video (a poll is logged when the simulator answers it).
-        var closest = polls.GroupBy(p => p.VideoId)
-            .SelectMany(g => g.OrderBy(p => p.AtMs).Zip(g.OrderBy(p => p.AtMs).Skip(1), (a, b) => b.AtMs - a.AtMs))
-            .DefaultIfEmpty(long.MaxValue).Min();
+        var closest = RequestWindows.ClosestRepeat(polls).GapMs;
         var busiestMinute = RequestWindows.Busiest(polls.Select(p => p.AtMs), TimeSpan.FromMinutes(1));
         var busiestTenSeconds = RequestWindows.Busiest(polls.Select(p => p.AtMs), TimeSpan.FromSeconds(10));
         var span = polls.Count == 0 ? 0 : (polls.Max(p => p.AtMs) - polls.Min(p => p.AtMs)) / 1000.0;

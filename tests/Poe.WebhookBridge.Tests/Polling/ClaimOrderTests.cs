@@ -33,7 +33,7 @@ public sealed class ClaimOrderTests(BridgeFactory bridge) : BridgeTest(bridge)
         // Due last of all, but not polled for longer than the urgency threshold: they go first, the longer unpolled first.
         polls.Add(("video_urgent_a", _now.AddMilliseconds(-100), _now - urgentAfter - TimeSpan.FromSeconds(40)));
         polls.Add(("video_urgent_b", _now.AddMilliseconds(-200), _now - urgentAfter - TimeSpan.FromSeconds(35)));
-        await SeedAsync(polls);
+        await SeedAsync(polls, urgentAfter);
         var claimer = ActivatorUtilities.CreateInstance<PollClaimer>(Bridge.Services, (TimeProvider)new FakeTimeProvider(_now));
 
         var first = await claimer.ClaimAsync(4, CancellationToken.None);
@@ -43,13 +43,14 @@ public sealed class ClaimOrderTests(BridgeFactory bridge) : BridgeTest(bridge)
         Assert.Equal(["video_backlog_28", "video_backlog_27", "video_backlog_26"], second.Select(p => p.VideoId));
     }
 
-    private Task<int> SeedAsync(List<(string Video, DateTimeOffset NextPollAt, DateTimeOffset LastPolledAt)> polls) => Database.QueryAsync(async db =>
+    // urgent_at as the poll write-back stores it: the last answer plus UrgentAfter.
+    private Task<int> SeedAsync(List<(string Video, DateTimeOffset NextPollAt, DateTimeOffset LastPolledAt)> polls, TimeSpan urgentAfter) => Database.QueryAsync(async db =>
     {
         db.PoeKeys.Add(new PoeKeyState { Id = Key, HoldUntil = DateTimeOffset.UnixEpoch, PacedUntil = DateTimeOffset.UnixEpoch });
         db.RateSlots.AddRange(Enumerable.Range(0, 100).Select(slot => new RateSlot { PoeKeyId = Key, Slot = slot, AvailableAt = DateTimeOffset.UnixEpoch }));
         foreach (var (video, nextPollAt, lastPolledAt) in polls)
         {
-            db.VideoPolls.Add(new VideoPoll { PoeKeyId = Key, VideoId = video, NextPollAt = nextPollAt, LastPolledAt = lastPolledAt, CreatedAt = _now.AddHours(-1) });
+            db.VideoPolls.Add(new VideoPoll { PoeKeyId = Key, VideoId = video, NextPollAt = nextPollAt, LastPolledAt = lastPolledAt, UrgentAt = lastPolledAt + urgentAfter, CreatedAt = _now.AddHours(-1) });
             db.Watches.Add(new Watch
             {
                 Id = $"watch_{video}",

@@ -15,8 +15,13 @@ internal sealed class VideoPollConfiguration : IEntityTypeConfiguration<VideoPol
         builder.Property(p => p.Model).HasMaxLength(100);
         builder.Property(p => p.VideoSeconds).HasMaxLength(16);
 
-        // The claim query walks this index in due order and stops after one batch.
         builder.HasIndex(p => p.NextPollAt);
+
+        // The claim walks each key's due rows off this index in claim order and stops after the key's share of one
+        // batch, so its cost does not grow with the backlog. LEAST and GREATEST skip NULLs: never polled or not
+        // claimed leaves the order at next_poll_at.
+        builder.Property(p => p.ClaimOrder).HasComputedColumnSql("GREATEST(LEAST(next_poll_at, urgent_at), claimed_until)", stored: true);
+        builder.HasIndex(p => new { p.PoeKeyId, p.ClaimOrder });
     }
 }
 
@@ -37,6 +42,10 @@ internal sealed class RateSlotConfiguration : IEntityTypeConfiguration<RateSlot>
     {
         builder.HasKey(s => new { s.PoeKeyId, s.Slot });
         builder.Property(s => s.PoeKeyId).HasMaxLength(40);
+
+        // A claim takes each key's oldest free slots, and a hold looks for the first to free up: an index range scan
+        // per key that stops after what it needs, not a sort of all the key's slots.
+        builder.HasIndex(s => new { s.PoeKeyId, s.AvailableAt, s.Slot });
     }
 }
 

@@ -479,6 +479,9 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.HasKey("PoeKeyId", "Slot")
                         .HasName("pk_rate_slots");
 
+                    b.HasIndex("PoeKeyId", "AvailableAt", "Slot")
+                        .HasDatabaseName("ix_rate_slots_poe_key_id_available_at_slot");
+
                     b.ToTable("rate_slots", "bridge");
                 });
 
@@ -493,6 +496,12 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("video_id");
+
+                    b.Property<DateTimeOffset>("ClaimOrder")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claim_order")
+                        .HasComputedColumnSql("GREATEST(LEAST(next_poll_at, urgent_at), claimed_until)", true);
 
                     b.Property<DateTimeOffset?>("ClaimedUntil")
                         .HasColumnType("timestamp with time zone")
@@ -544,6 +553,10 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("progress_started_value");
 
+                    b.Property<DateTimeOffset?>("UrgentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("urgent_at");
+
                     b.Property<DateTimeOffset?>("VideoCreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("video_created_at");
@@ -558,6 +571,9 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 
                     b.HasIndex("NextPollAt")
                         .HasDatabaseName("ix_video_polls_next_poll_at");
+
+                    b.HasIndex("PoeKeyId", "ClaimOrder")
+                        .HasDatabaseName("ix_video_polls_poe_key_id_claim_order");
 
                     b.ToTable("video_polls", "bridge");
                 });

@@ -1,0 +1,36 @@
+using Poe.WebhookBridge.Polling;
+
+namespace Poe.WebhookBridge.Tests.Polling;
+
+/// <summary>How one claim's batch is shared among Poe keys: each up to its pace, the longest-waiting key first.</summary>
+public sealed class ClaimShareTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch.AddDays(1);
+
+    [Fact]
+    public void A_short_batch_goes_to_the_keys_whose_oldest_due_video_waited_longest()
+    {
+        var keys = new[] { Key("pk_new", admitted: 5, waited: 1), Key("pk_old", admitted: 5, waited: 60), Key("pk_mid", admitted: 5, waited: 30) };
+
+        var shares = PollClaimer.Share(keys, limit: 2);
+
+        Assert.Equal(1, shares["pk_old"]);
+        Assert.Equal(1, shares["pk_mid"]);
+        Assert.Equal(0, shares["pk_new"]);
+    }
+
+    [Fact]
+    public void No_key_gets_more_than_its_pace_admits_and_the_rest_of_the_batch_goes_to_the_others()
+    {
+        var keys = new[] { Key("pk_paced", admitted: 1, waited: 90), Key("pk_free", admitted: 50, waited: 10), Key("pk_held", admitted: 0, waited: 99) };
+
+        var shares = PollClaimer.Share(keys, limit: 20);
+
+        Assert.Equal(1, shares["pk_paced"]);
+        Assert.Equal(19, shares["pk_free"]);
+        Assert.Equal(0, shares["pk_held"]);
+    }
+
+    private static PollClaimer.KeyGrant Key(string id, int admitted, int waited) =>
+        new(id, DateTimeOffset.UnixEpoch, Rejected: false, Asked: 0, admitted) { OldestDue = Now.AddSeconds(-waited) };
+}
