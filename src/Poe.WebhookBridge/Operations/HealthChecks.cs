@@ -16,6 +16,7 @@ internal sealed class DatabaseHealthCheck(IServiceScopeFactory scopes) : IHealth
     {
         try
         {
+            // Its own scope, not the health service's: an abandoned check's query runs on after the service disposed its scope.
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BridgeDbContext>();
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
@@ -69,6 +70,7 @@ internal sealed class PoeKeyHealthCheck(IServiceScopeFactory scopes) : IHealthCh
     {
         try
         {
+            // Its own scope, not the health service's: an abandoned check's query runs on after the service disposed its scope.
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BridgeDbContext>();
             var rejected = await db.PoeKeys.Where(k => k.UnauthorizedSince != null).Select(k => k.Id).ToListAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Gateway;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Watches;
@@ -16,10 +17,25 @@ namespace Poe.WebhookBridge.Operations;
 [Queue("default")]
 [AutomaticRetry(Attempts = 0)]
 public sealed partial class RetentionJob(
-    BridgeDbContext db, GatewayRequests gatewayRequests, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger)
+    NpgsqlDataSource dataSource, GatewayRequests gatewayRequests, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger)
 {
     public const string RecurringJobId = "bridge:purge-ended-watches";
     public const int BatchSize = 1000;
+
+    private const string PurgeEndedWatches = $"""
+        DELETE FROM bridge.watches WHERE id IN (
+            SELECT w.id FROM bridge.watches w
+            WHERE w.ended_at < $1 AND NOT EXISTS ({WebhookEvents.UnsettledEventOfWatch})
+            ORDER BY w.ended_at
+            LIMIT $2 FOR UPDATE SKIP LOCKED)
+        """;
+
+    private const string PurgeIdempotencyRecords = """
+        DELETE FROM bridge.idempotency_records WHERE (client_name, key) IN (
+            SELECT client_name, key FROM bridge.idempotency_records
+            WHERE created_at <= $1
+            LIMIT $2 FOR UPDATE SKIP LOCKED)
+        """;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -30,42 +46,23 @@ public sealed partial class RetentionJob(
         // Children first, so each statement touches one table only; a watch with an event still pending delivery
         // (a redelivery, or a retention period shorter than the retry schedule) or held for a disabled endpoint is kept
         // until that event settles.
-        var attempts = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
-            DELETE FROM bridge.delivery_attempts WHERE id IN (
-                SELECT a.id FROM bridge.delivery_attempts a
-                JOIN bridge.webhook_events e ON e.id = a.event_id
-                JOIN bridge.watches w ON w.id = e.watch_id
-                WHERE w.ended_at < {endedBefore}
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
-                LIMIT {BatchSize} FOR UPDATE OF a SKIP LOCKED)
-            """, cancellationToken), cancellationToken);
-        var events = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
-            DELETE FROM bridge.webhook_events WHERE id IN (
-                SELECT e.id FROM bridge.webhook_events e
-                JOIN bridge.watches w ON w.id = e.watch_id
-                WHERE w.ended_at < {endedBefore}
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
-                LIMIT {BatchSize} FOR UPDATE OF e SKIP LOCKED)
-            """, cancellationToken), cancellationToken);
-        var watches = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
-            DELETE FROM bridge.watches WHERE id IN (
-                SELECT w.id FROM bridge.watches w
-                WHERE w.ended_at < {endedBefore}
-                  AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
-                ORDER BY w.ended_at
-                LIMIT {BatchSize} FOR UPDATE SKIP LOCKED)
-            """, cancellationToken), cancellationToken);
-        var idempotencyRecords = await DeleteInBatchesAsync(() => db.Database.ExecuteSqlAsync($"""
-            DELETE FROM bridge.idempotency_records WHERE (client_name, key) IN (
-                SELECT client_name, key FROM bridge.idempotency_records
-                WHERE created_at <= {createdBefore}
-                LIMIT {BatchSize} FOR UPDATE SKIP LOCKED)
-            """, cancellationToken), cancellationToken);
+        var attempts = await DeleteInBatchesAsync(
+            () => DeliveryAttempts.PurgeOfEndedWatchesAsync(dataSource, endedBefore, BatchSize, cancellationToken), cancellationToken);
+        var events = await DeleteInBatchesAsync(
+            () => WebhookEvents.PurgeOfEndedWatchesAsync(dataSource, endedBefore, BatchSize, cancellationToken), cancellationToken);
+        var watches = await DeleteInBatchesAsync(() => ExecuteAsync(PurgeEndedWatches, endedBefore, cancellationToken), cancellationToken);
+        var idempotencyRecords = await DeleteInBatchesAsync(() => ExecuteAsync(PurgeIdempotencyRecords, createdBefore, cancellationToken), cancellationToken);
 
         var answeredGatewayRequests = await DeleteInBatchesAsync(
             () => gatewayRequests.PurgeAnsweredAsync(createdBefore, BatchSize, cancellationToken), cancellationToken);
 
         LogPurged(logger, watches, events, attempts, idempotencyRecords + answeredGatewayRequests, options.Value.Period);
+    }
+
+    private async Task<int> ExecuteAsync(string sql, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var command = SqlCommands.Create(dataSource, sql, before, BatchSize);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<long> DeleteInBatchesAsync(Func<Task<int>> deleteBatch, CancellationToken cancellationToken)
