@@ -8,6 +8,8 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Configurations;
 
 internal sealed class WatchConfiguration : IEntityTypeConfiguration<Watch>
 {
+    private const string ActiveOnly = $"status = '{WatchStatus.Active}'";
+
     public void Configure(EntityTypeBuilder<Watch> builder)
     {
         builder.HasKey(w => w.Id);
@@ -32,11 +34,11 @@ internal sealed class WatchConfiguration : IEntityTypeConfiguration<Watch>
         // The natural dedupe of SPEC §2, enforced by the database so concurrent registrations cannot both win.
         builder.HasIndex(w => new { w.ClientName, w.VideoId, w.CallbackUrl })
             .IsUnique()
-            .HasFilter("status = 'active'")
+            .HasFilter(ActiveOnly)
             .HasDatabaseName(WatchInsert.ActiveIdentityIndex);
         builder.HasIndex(w => new { w.ClientName, w.CreatedAt, w.Id }).IsDescending(false, true, true);
-        builder.HasIndex(w => new { w.PoeKeyId, w.VideoId }).HasFilter("status = 'active'").HasDatabaseName("ix_watches_active_video");
-        builder.HasIndex(w => w.CreatedAt).HasFilter("status = 'active'").HasDatabaseName("ix_watches_active_created_at");
+        builder.HasIndex(w => new { w.PoeKeyId, w.VideoId }).HasFilter(ActiveOnly).HasDatabaseName("ix_watches_active_video");
+        builder.HasIndex(w => w.CreatedAt).HasFilter(ActiveOnly).HasDatabaseName("ix_watches_active_created_at");
         builder.HasIndex(w => w.EndedAt).HasFilter("ended_at IS NOT NULL");
     }
 }

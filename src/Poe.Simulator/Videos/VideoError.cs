@@ -1,0 +1,5 @@
+using System.Text.Json.Serialization;
+
+namespace Poe.Simulator.Videos;
+
+public sealed record VideoError(string Code, string Message);

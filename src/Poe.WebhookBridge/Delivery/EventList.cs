@@ -1,0 +1,10 @@
+using Poe.WebhookBridge.Infrastructure.Time;
+using Poe.WebhookBridge.Operations.OpenApi;
+using Poe.WebhookBridge.Watches;
+
+namespace Poe.WebhookBridge.Delivery;
+
+public sealed record EventList(string Object, IReadOnlyList<EventResponse> Data, bool HasMore) : IDocumentedExample<EventList>
+{
+    public static EventList Example => new("list", [EventResponse.Example], HasMore: false);
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Options;
+using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Operations;
+using Poe.WebhookBridge.Polling;
+
+namespace Poe.WebhookBridge.Infrastructure.Configuration;
+
+internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RetentionOptions options)
+    {
+        var errors = new ValidationErrors();
+        errors.Positive(options.Period, "Retention:Period");
+        return errors.ToResult();
+    }
+}

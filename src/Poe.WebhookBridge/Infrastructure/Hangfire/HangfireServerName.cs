@@ -1,0 +1,12 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.PostgreSql;
+using Npgsql;
+
+namespace Poe.WebhookBridge.Infrastructure.Hangfire;
+
+internal static class HangfireServerName
+{
+    /// <summary>Hangfire appends a unique suffix; this prefix lets the readiness check find this process's server.</summary>
+    public static readonly string ForThisProcess = $"bridge-{Environment.MachineName}-{Environment.ProcessId}";
+}
