@@ -1,10 +1,12 @@
+using Poe.WebhookBridge.Tests.Support;
+
 namespace Poe.WebhookBridge.ReliabilityTests.Support;
 
 /// <summary>The end of a run: no watch still active, no webhook still undelivered, and what reached the receiver.</summary>
 public static class Settled
 {
     public static Task WaitAsync(BridgeCluster cluster, TimeSpan timeout) =>
-        Until.TrueAsync(
+        Eventually.TrueAsync(
             async () => (await cluster.QueryAsync(
                 "SELECT (SELECT count(*) FROM bridge.watches WHERE status = 'active') + (SELECT count(*) FROM bridge.webhook_events WHERE status <> 'delivered')",
                 r => r.GetInt64(0)))[0] == 0,
