@@ -1,4 +1,3 @@
-using Poe.Simulator.Faults;
 
 namespace Poe.Simulator.Videos;
 

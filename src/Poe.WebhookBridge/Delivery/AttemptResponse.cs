@@ -1,6 +1,3 @@
-using Poe.WebhookBridge.Infrastructure.Time;
-using Poe.WebhookBridge.Operations.OpenApi;
-using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Delivery;
 

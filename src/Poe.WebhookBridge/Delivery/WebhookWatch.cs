@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using Poe.WebhookBridge.Operations.OpenApi;
-using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Delivery;

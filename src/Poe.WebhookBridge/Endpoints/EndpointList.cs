@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Poe.WebhookBridge.Operations.OpenApi;
 
 namespace Poe.WebhookBridge.Endpoints;

@@ -1,5 +1,3 @@
-using Poe.WebhookBridge.Delivery;
-using Poe.WebhookBridge.Infrastructure.Time;
 using Poe.WebhookBridge.Operations.OpenApi;
 using Poe.WebhookBridge.Polling;
 

@@ -1,7 +1,4 @@
-using Poe.WebhookBridge.Delivery;
-using Poe.WebhookBridge.Infrastructure.Time;
 using Poe.WebhookBridge.Operations.OpenApi;
-using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Watches;
 

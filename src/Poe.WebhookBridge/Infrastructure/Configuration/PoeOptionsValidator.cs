@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using Poe.WebhookBridge.Delivery;
-using Poe.WebhookBridge.Operations;
 using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Infrastructure.Configuration;

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Options;
-using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Operations;
-using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Infrastructure.Configuration;
 

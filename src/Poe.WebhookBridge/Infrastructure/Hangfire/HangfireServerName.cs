@@ -1,7 +1,4 @@
 using Hangfire;
-using Hangfire.AspNetCore;
-using Hangfire.PostgreSql;
-using Npgsql;
 
 namespace Poe.WebhookBridge.Infrastructure.Hangfire;
 
