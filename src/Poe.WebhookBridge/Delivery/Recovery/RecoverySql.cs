@@ -87,7 +87,7 @@ public sealed class RecoverySql(NpgsqlDataSource dataSource)
     /// <summary>How many of these events still wait for an attempt.</summary>
     public async Task<long> CountPendingAsync(List<string> eventIds, CancellationToken cancellationToken)
     {
-        await using var command = SqlCommands.Create(dataSource, CountPending, eventIds.ToArray());
+        await using var command = SqlCommands.Create(dataSource, CountPending, (object)eventIds.ToArray()); // one text[] parameter, not one per id
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

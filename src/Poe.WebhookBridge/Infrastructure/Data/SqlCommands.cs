@@ -4,7 +4,8 @@ namespace Poe.WebhookBridge.Infrastructure.Data;
 
 /// <summary>
 /// The one way the table homes pass values to raw SQL: positional parameters (<c>$1</c>, <c>$2</c>, …) in the order
-/// given, a null sent as SQL NULL.
+/// given, a null sent as SQL NULL. An array meant as one parameter (<c>= ANY($1)</c>) is passed as <c>(object)array</c>
+/// when it is the only value, or C# would spread it over the parameters.
 /// </summary>
 internal static class SqlCommands
 {
