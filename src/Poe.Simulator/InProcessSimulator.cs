@@ -1,3 +1,4 @@
+using Poe.Simulator.Faults;
 using Poe.Simulator.Requests;
 using Poe.Simulator.Videos;
 
@@ -31,6 +32,25 @@ public sealed class InProcessSimulator : IAsyncDisposable
         await app.StartAsync();
         return new InProcessSimulator(app);
     }
+
+    /// <summary>A video starting now that stays queued, then runs, then ends with <paramref name="outcome"/>; faults are answered first, one per poll.</summary>
+    public SimulatedVideo Create(
+        string id, TimeSpan running, TimeSpan queued = default, VideoOutcome outcome = VideoOutcome.Completed, params Fault[] faults) =>
+        Videos.Create(new VideoSpec
+        {
+            Id = id,
+            QueuedTime = queued,
+            RunningTime = running,
+            Outcome = outcome,
+            Curve = ProgressCurveKind.Linear,
+            Faults = faults,
+        });
+
+    /// <summary>A video that never ends within a test.</summary>
+    public SimulatedVideo CreateNeverEnding(string id) => Create(id, running: TimeSpan.FromDays(1));
+
+    /// <summary>The requests about one video, in the order they arrived.</summary>
+    public IReadOnlyList<RequestLogEntry> RequestsFor(string videoId) => [.. Requests.Since().Where(r => r.VideoId == videoId).OrderBy(r => r.AtMs)];
 
     public async ValueTask DisposeAsync()
     {

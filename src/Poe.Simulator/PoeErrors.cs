@@ -2,11 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Poe.Simulator;
 
-/// <summary>Poe's error body: <c>{"error":{"message","type","code"}}</c>.</summary>
-public sealed record PoeError(PoeErrorDetail Error);
-
-public sealed record PoeErrorDetail(string Message, string Type, string? Code);
-
 internal static class PoeErrors
 {
     public static JsonHttpResult<PoeError> Unauthorized() =>

@@ -1,21 +1,5 @@
 namespace Poe.Simulator.Faults;
 
-public enum FaultKind
-{
-    Status,
-    Garbage,
-    Truncated,
-    UnknownStatus,
-    RateLimit,
-    Delay,
-    Reset,
-    NotFound,
-    SlowDrip,
-
-    /// <summary>A 429 with neither Retry-After nor x-ratelimit-* headers: the client must pick its own pause.</summary>
-    BareRateLimit,
-}
-
 /// <summary>One scripted misbehaviour, consumed by one poll of its video.</summary>
 public sealed record Fault(FaultKind Kind)
 {

@@ -2,13 +2,6 @@ using System.Collections.Concurrent;
 
 namespace Poe.Simulator.Requests;
 
-/// <summary>One request as the simulator saw it; <see cref="KeyId"/> is a hash prefix, never the key.</summary>
-/// <param name="Operation"><c>poll</c>, <c>create</c>, <c>remix</c>, <c>extend</c> or <c>content</c>.</param>
-public sealed record RequestLogEntry(long AtMs, string? KeyId, string VideoId, int Status, string Operation = RequestLog.Poll);
-
-/// <summary>Counts of logged polls; requests without a key are counted under "none".</summary>
-public sealed record RequestStats(int Total, IReadOnlyDictionary<string, int> ByKeyId, IReadOnlyDictionary<string, int> ByStatus);
-
 /// <summary>Every request to Poe's endpoints seen, so tests and the benchmark can check what a client sent.</summary>
 public sealed class RequestLog(TimeProvider time)
 {

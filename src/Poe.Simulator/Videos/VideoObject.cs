@@ -41,8 +41,3 @@ public sealed record VideoObject(
             completed ? new VideoUsage(video.Spec.Seconds) : null);
     }
 }
-
-public sealed record VideoError(string Code, string Message);
-
-/// <summary>The simulator's usage shape; the bridge keeps whatever Poe sends.</summary>
-public sealed record VideoUsage(int VideoSeconds);

@@ -10,14 +10,3 @@ public sealed class ClientsOptions : Dictionary<string, ClientOptions>
     {
     }
 }
-
-public sealed class ClientOptions
-{
-    public string? ApiKey { get; set; }
-
-    public string? SigningSecret { get; set; }
-
-    public string? PreviousSigningSecret { get; set; }
-
-    public string? PoeApiKey { get; set; }
-}

@@ -2,6 +2,7 @@ using Hangfire;
 using Npgsql;
 using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure;
+using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Delivery;
 
@@ -59,7 +60,7 @@ public sealed class AttemptRecorder(NpgsqlDataSource dataSource, IBackgroundJobC
         await using var commands = new NpgsqlBatch(connection, transaction);
         // Endpoints first: their rows are the only ones other write-backs also lock, and they lock them in one order.
         var reportEndpoints = endpoints.AddTo(commands, batch);
-        var moves = batch.Select(writeback => AttemptSql.AddTo(commands, writeback)).ToList();
+        var moves = batch.Select(writeback => AddWriteback(commands, writeback)).ToList();
         await commands.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
         reportEndpoints();
@@ -72,6 +73,20 @@ public sealed class AttemptRecorder(NpgsqlDataSource dataSource, IBackgroundJobC
                 ReportDead(writeback);
             }
         }
+    }
+
+    /// <returns>The statement that moves the event, whose RecordsAffected says whether this attempt still owned it.</returns>
+    private static NpgsqlBatchCommand AddWriteback(NpgsqlBatch batch, AttemptWriteback writeback)
+    {
+        DeliveryAttempts.Add(batch, writeback.Event.Id, writeback.Result);
+        var move = WebhookEvents.AddAttemptOutcome(batch, writeback);
+        if (writeback.Result.Gone)
+        {
+            // The consumer answered 410: it wants no more webhooks of this watch.
+            WatchCancellation.AddTo(batch, writeback.Event.WatchId, writeback.Result.At + writeback.Result.Duration);
+        }
+
+        return move;
     }
 
     private void ReportDead(AttemptWriteback dead)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 
 namespace Poe.WebhookBridge.Delivery;
@@ -32,24 +31,5 @@ public sealed class CallbackConnector(CallbackAddressGuard guard)
             socket.Dispose();
             throw;
         }
-    }
-}
-
-/// <summary>The callback's address is not one a webhook may be sent to.</summary>
-public sealed class CallbackRefusedException : Exception
-{
-    public CallbackRefusedException()
-        : base("the callback address was refused.")
-    {
-    }
-
-    public CallbackRefusedException(string message)
-        : base(message)
-    {
-    }
-
-    public CallbackRefusedException(string message, Exception innerException)
-        : base(message, innerException)
-    {
     }
 }

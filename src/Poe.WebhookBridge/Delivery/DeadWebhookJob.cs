@@ -12,8 +12,6 @@ namespace Poe.WebhookBridge.Delivery;
 [AutomaticRetry(Attempts = 0, LogEvents = false)] // the delivery log already reported the dead event
 public sealed class DeadWebhookJob(NpgsqlDataSource dataSource, DeliveryDispatcher dispatcher, TimeProvider time)
 {
-    private const string RedeliverSql = "UPDATE bridge.webhook_events SET status = 'pending', next_attempt_at = $2 WHERE id = $1";
-
     /// <summary>Records the dead event as a failed job; its arguments are the event id only, never a URL or a secret.</summary>
     public static void Report(IBackgroundJobClient jobs, AttemptWriteback dead)
     {
@@ -26,28 +24,7 @@ public sealed class DeadWebhookJob(NpgsqlDataSource dataSource, DeliveryDispatch
 
     public async Task RedeliverAsync(string eventId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(RedeliverSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = eventId });
-        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await WebhookEvents.RedeliverAsync(dataSource, eventId, clientName: null, time.GetUtcNow(), cancellationToken);
         dispatcher.Wake();
-    }
-}
-
-/// <summary>Why a webhook is dead, as the dashboard shows it.</summary>
-public sealed class DeadWebhookException : Exception
-{
-    public DeadWebhookException()
-    {
-    }
-
-    public DeadWebhookException(string message)
-        : base(message)
-    {
-    }
-
-    public DeadWebhookException(string message, Exception innerException)
-        : base(message, innerException)
-    {
     }
 }

@@ -12,8 +12,8 @@ namespace Poe.WebhookBridge.Delivery;
 /// no newer firing (Hangfire late under load) it carries on, up to <see cref="MaxLife"/>, so a late firing leaves no
 /// gap in which a stored event would wait. One worker pumps at a time in a process.
 /// MaxLife only bounds how long one job runs when firings have stopped altogether, within what Hangfire's sliding
-/// invisibility timeout keeps alive. It was 30 s: in the crowded start of the test suite a healthy delivery once waited
-/// over 15 s, as if a pump had reached it while firings were late.
+/// invisibility timeout keeps alive: it is long, because a pump that ends while firings are late leaves stored events
+/// waiting for the next firing, however long Hangfire takes to start it on a loaded machine.
 /// </remarks>
 public sealed class DeliveryPump(OutboxClaims claims, InFlightDeliveries inFlight, DeliveryDispatcher dispatcher, ILogger<DeliveryPump> logger) : IDisposable
 {

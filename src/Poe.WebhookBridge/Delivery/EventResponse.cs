@@ -21,12 +21,3 @@ public sealed record EventResponse(string Id, string Object, [property: AllowedV
             [.. e.Attempts.OrderBy(a => a.At).ThenBy(a => a.Id).Select(a => new AttemptResponse(UnixTime.Seconds(a.At), a.StatusCode, a.DurationMs, a.Error))],
             e.Status == DeliveryStatus.Pending ? UnixTime.Seconds(e.NextAttemptAt) : null));
 }
-
-public sealed record EventDelivery([property: AllowedValuesFrom(typeof(DeliveryStatus))] string Status, IReadOnlyList<AttemptResponse> Attempts, long? NextAttemptAt);
-
-public sealed record AttemptResponse(long At, int? StatusCode, int DurationMs, string? Error);
-
-public sealed record EventList(string Object, IReadOnlyList<EventResponse> Data, bool HasMore) : IDocumentedExample<EventList>
-{
-    public static EventList Example => new("list", [EventResponse.Example], HasMore: false);
-}

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Poe.WebhookBridge.Clients;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Infrastructure.Problems;
@@ -44,12 +45,11 @@ public static class EventsApi
         db.WebhookEvents.AsNoTracking().Include(e => e.Attempts).Where(e => e.WatchId == watchId).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id);
 
     internal static async Task<Results<Accepted<EventResponse>, ProblemHttpResult>> RedeliverAsync(
-        string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, TimeProvider time, DeliveryDispatcher dispatcher, CancellationToken cancellationToken)
+        string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, NpgsqlDataSource dataSource, TimeProvider time, DeliveryDispatcher dispatcher,
+        CancellationToken cancellationToken)
     {
         var client = context.CurrentClient(clients);
-        var updated = await db.WebhookEvents.Where(e => e.Id == id && e.ClientName == client.Name)
-            .ExecuteUpdateAsync(e => e.SetProperty(x => x.Status, DeliveryStatus.Pending).SetProperty(x => x.NextAttemptAt, time.GetUtcNow()), cancellationToken);
-        if (updated == 0)
+        if (!await WebhookEvents.RedeliverAsync(dataSource, id, client.Name, time.GetUtcNow(), cancellationToken))
         {
             return Problems.NotFound("event");
         }

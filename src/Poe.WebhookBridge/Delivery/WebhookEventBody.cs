@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Poe.WebhookBridge.Operations.OpenApi;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Watches;
@@ -16,9 +15,3 @@ public sealed record WebhookEventBody(
     long CreatedAt,
     PoeVideoObject Data,
     WebhookWatch Watch);
-
-/// <summary>The watch an event is about: its id, its metadata, and why it failed (<c>watch.failed</c> only).</summary>
-public sealed record WebhookWatch(
-    string Id,
-    IReadOnlyDictionary<string, string> Metadata,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WatchFailure? Failure = null);

@@ -1,10 +1,90 @@
+using Npgsql;
+using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure;
+using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Delivery;
 
+/// <summary>
+/// Every statement that changes <c>bridge.webhook_events</c> (the outbox), each as raw SQL with positional parameters
+/// and the status values of <see cref="DeliveryStatus"/>. New rows are entities (<see cref="Create"/>) added in the
+/// transaction that stores the state they report. Two other writers are named where they must be one statement with
+/// another table: a recovery's hand-back (<c>Recovery/RecoverySql</c>, with its cursor) and the trigger
+/// <c>hold_events_of_disabled_endpoints</c>.
+/// </summary>
 internal static class WebhookEvents
 {
+    /// <summary>
+    /// Leases due events ($1 now) to this process: SKIP LOCKED lets instances claim side by side, hosts in $2 are
+    /// saturated and never scanned, $3 candidates at most, a host in $4 gets at most its free count in $5 and any
+    /// other host at most $6, $7 rows in all, each leased until $8.
+    /// </summary>
+    public const string Claim = $"""
+        WITH candidates AS (
+            SELECT id, callback_host, next_attempt_at
+            FROM bridge.webhook_events
+            WHERE status = '{DeliveryStatus.Pending}' AND next_attempt_at <= $1 AND callback_host <> ALL($2)
+              AND NOT EXISTS (SELECT 1 FROM bridge.endpoints d
+                              WHERE d.status = '{EndpointStatus.Disabled}' AND d.client_name = webhook_events.client_name AND d.url = webhook_events.callback_origin)
+            ORDER BY next_attempt_at
+            LIMIT $3
+            FOR UPDATE SKIP LOCKED
+        ), ranked AS (
+            SELECT id, callback_host, next_attempt_at,
+                   row_number() OVER (PARTITION BY callback_host ORDER BY next_attempt_at) AS host_rank
+            FROM candidates
+        ), picked AS (
+            SELECT r.id
+            FROM ranked r
+            LEFT JOIN unnest($4::text[], $5::int[]) AS busy(host, free) ON busy.host = r.callback_host
+            WHERE r.host_rank <= coalesce(busy.free, $6)
+            ORDER BY r.next_attempt_at
+            LIMIT $7
+        )
+        UPDATE bridge.webhook_events AS e
+        SET next_attempt_at = $8
+        FROM picked
+        WHERE e.id = picked.id
+        RETURNING e.id, e.watch_id, e.client_name, e.payload, e.callback_url, e.callback_host, e.created_at, e.attempt_count, e.next_attempt_at
+        """;
+
+    private const string CountAttempt = "UPDATE bridge.webhook_events SET attempt_count = attempt_count + 1 WHERE id = $1";
+
+    // Only while we still hold the lease: a redelivery or another instance's claim since then owns the next state.
+    // A success is recorded even on an event ended or held meanwhile (cancelled, dead, endpoint disabled), because the consumer has it.
+    private const string MoveAfterAttempt = $"""
+        UPDATE bridge.webhook_events
+        SET status = $2, next_attempt_at = $3, delivered_at = coalesce($4, delivered_at)
+        WHERE id = $1 AND ((status = '{DeliveryStatus.Pending}' AND next_attempt_at = $5)
+            OR ($2 = '{DeliveryStatus.Delivered}' AND status IN ('{DeliveryStatus.Failed}', '{DeliveryStatus.Held}')))
+        """;
+
+    private const string DropUndelivered = $"""
+        UPDATE bridge.webhook_events SET status = '{DeliveryStatus.Failed}', next_attempt_at = NULL
+        WHERE watch_id = $1 AND status IN ('{DeliveryStatus.Pending}', '{DeliveryStatus.Held}')
+        """;
+
+    // Whatever the event's state: a redelivery is a new attempt the consumer asked for. $3 (the asking client) null
+    // means any client's, for the dashboard.
+    private const string Redeliver = $"""
+        UPDATE bridge.webhook_events SET status = '{DeliveryStatus.Pending}', next_attempt_at = $2
+        WHERE id = $1 AND ($3::text IS NULL OR client_name = $3)
+        """;
+
+    // Also catches an event that became pending while the endpoint was being disabled (its insert raced the disable).
+    // The EXISTS depends on parameters only, so for an enabled endpoint PostgreSQL skips the scan altogether.
+    private const string Hold = $"""
+        UPDATE bridge.webhook_events SET status = '{DeliveryStatus.Held}', next_attempt_at = NULL
+        WHERE client_name = $1 AND callback_origin = $2 AND status = '{DeliveryStatus.Pending}'
+          AND EXISTS (SELECT 1 FROM bridge.endpoints WHERE client_name = $1 AND url = $2 AND status = '{EndpointStatus.Disabled}')
+        """;
+
+    internal const string Release = $"""
+        UPDATE bridge.webhook_events SET status = '{DeliveryStatus.Pending}', next_attempt_at = $3
+        WHERE client_name = $1 AND callback_origin = $2 AND status = '{DeliveryStatus.Held}'
+        """;
+
     /// <summary>A pending outbox row for a watch, due at once. Add it in the transaction that stores the state it reports.</summary>
     public static WebhookEvent Create(Watch watch, string type, DateTimeOffset now, string? videoJson, WatchFailure? failure = null)
     {
@@ -18,9 +98,41 @@ internal static class WebhookEvents
             Payload = WebhookPayload.Build(id, type, now, watch, videoJson, failure),
             CallbackUrl = watch.CallbackUrl,
             CallbackHost = new Uri(watch.CallbackUrl).Host,
-            CallbackOrigin = Endpoints.EndpointOrigin.Of(watch.CallbackUrl),
+            CallbackOrigin = EndpointOrigin.Of(watch.CallbackUrl),
             CreatedAt = now,
             NextAttemptAt = now,
         };
+    }
+
+    /// <returns>The statement that moves the event, whose RecordsAffected says whether this attempt still owned it.</returns>
+    public static NpgsqlBatchCommand AddAttemptOutcome(NpgsqlBatch batch, AttemptWriteback writeback)
+    {
+        var (webhook, result) = (writeback.Event, writeback.Result);
+        SqlCommands.Add(batch, CountAttempt, webhook.Id);
+        return SqlCommands.Add(batch, MoveAfterAttempt, webhook.Id, writeback.NewStatus, (object?)writeback.NextAttemptAt,
+            result.Delivered ? result.At + result.Duration : null, webhook.Lease);
+    }
+
+    /// <summary>Fails every undelivered event of a watch (held ones too): nobody wants them once the watch is cancelled.</summary>
+    public static void AddDropUndelivered(NpgsqlBatch batch, string watchId) => SqlCommands.Add(batch, DropUndelivered, watchId);
+
+    /// <summary>Makes the event due at <paramref name="now"/>, whatever its state, if it is <paramref name="clientName"/>'s (any client's when null).</summary>
+    /// <returns>Whether such an event exists.</returns>
+    public static async Task<bool> RedeliverAsync(
+        NpgsqlDataSource dataSource, string eventId, string? clientName, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = SqlCommands.Create(dataSource, Redeliver, eventId, now, clientName);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>Holds the endpoint's pending events if it is disabled (by this batch or before).</summary>
+    public static void AddHold(NpgsqlBatch batch, string clientName, string endpointUrl) => SqlCommands.Add(batch, Hold, clientName, endpointUrl);
+
+    /// <returns>How many held events of the endpoint became due at <paramref name="now"/>.</returns>
+    public static async Task<int> ReleaseAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string clientName, string endpointUrl, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = SqlCommands.Create(connection, transaction, Release, clientName, endpointUrl, now);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -12,6 +12,8 @@ public sealed class DisabledEndpointsGauge(NpgsqlDataSource dataSource, BridgeMe
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    private const string CountDisabled = $"SELECT count(*) FROM bridge.endpoints WHERE status = '{EndpointStatus.Disabled}'";
+
     private readonly Channel<bool> _refresh = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public void Refresh() => _refresh.Writer.TryWrite(true);
@@ -22,7 +24,7 @@ public sealed class DisabledEndpointsGauge(NpgsqlDataSource dataSource, BridgeMe
         {
             try
             {
-                await using var command = dataSource.CreateCommand("SELECT count(*) FROM bridge.endpoints WHERE status = 'disabled'");
+                await using var command = dataSource.CreateCommand(CountDisabled);
                 metrics.EndpointsDisabled((long)(await command.ExecuteScalarAsync(stoppingToken))!);
             }
             catch (NpgsqlException ex)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Hangfire.Dashboard;
 using Hangfire.Dashboard.Pages;
 using Npgsql;
+using Poe.WebhookBridge.Delivery;
 
 namespace Poe.WebhookBridge.Endpoints;
 
@@ -14,10 +15,10 @@ internal sealed class DisabledEndpointsPage : RazorPage
     public const string Path = "/endpoints/disabled";
     public const string Title = "Disabled endpoints";
 
-    private const string Sql = """
+    private const string Sql = $"""
         SELECT p.client_name, p.url, p.failing_since, p.disabled_at,
-            (SELECT count(*) FROM bridge.webhook_events e WHERE e.client_name = p.client_name AND e.callback_origin = p.url AND e.status = 'held')
-        FROM bridge.endpoints p WHERE p.status = 'disabled'
+            (SELECT count(*) FROM bridge.webhook_events e WHERE e.client_name = p.client_name AND e.callback_origin = p.url AND e.status = '{DeliveryStatus.Held}')
+        FROM bridge.endpoints p WHERE p.status = '{EndpointStatus.Disabled}'
         ORDER BY p.disabled_at, p.client_name, p.url
         """;
 

@@ -25,25 +25,13 @@ internal static class EnableEndpoint
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        string url;
-        await using (var enable = new NpgsqlCommand(EndpointSql.Enable, connection, transaction))
+        var url = await EndpointSql.EnableAsync(connection, transaction, id, client.Name, cancellationToken);
+        if (url is null)
         {
-            enable.Parameters.Add(new NpgsqlParameter { Value = id });
-            enable.Parameters.Add(new NpgsqlParameter { Value = client.Name });
-            await using var reader = await enable.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return Problems.NotFound("endpoint");
-            }
-
-            url = reader.GetString(0);
+            return Problems.NotFound("endpoint");
         }
 
-        await using var release = new NpgsqlCommand(EndpointSql.Release, connection, transaction);
-        release.Parameters.Add(new NpgsqlParameter { Value = client.Name });
-        release.Parameters.Add(new NpgsqlParameter { Value = url });
-        release.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() });
-        var released = await release.ExecuteNonQueryAsync(cancellationToken);
+        var released = await WebhookEvents.ReleaseAsync(connection, transaction, client.Name, url, time.GetUtcNow(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         dispatcher.Wake();

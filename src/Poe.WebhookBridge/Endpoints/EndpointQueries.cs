@@ -1,5 +1,6 @@
 using Npgsql;
 using Poe.WebhookBridge.Infrastructure.Time;
+using Poe.WebhookBridge.Delivery;
 
 namespace Poe.WebhookBridge.Endpoints;
 
@@ -8,12 +9,12 @@ public sealed class EndpointQueries(NpgsqlDataSource dataSource, TimeProvider ti
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
 
-    internal const string Sql = """
+    internal const string Sql = $"""
         SELECT p.id, p.url, p.status, p.failing_since, p.last_success_at,
             (SELECT count(*) FROM bridge.webhook_events e
-             WHERE e.client_name = p.client_name AND e.callback_origin = p.url AND e.status IN ('pending', 'held')),
+             WHERE e.client_name = p.client_name AND e.callback_origin = p.url AND e.status IN ('{DeliveryStatus.Pending}', '{DeliveryStatus.Held}')),
             (SELECT count(*) FROM bridge.webhook_events e
-             WHERE e.client_name = p.client_name AND e.callback_origin = p.url AND e.status = 'failed'),
+             WHERE e.client_name = p.client_name AND e.callback_origin = p.url AND e.status = '{DeliveryStatus.Failed}'),
             recent.delivered, recent.failed
         FROM bridge.endpoints p
         CROSS JOIN LATERAL (

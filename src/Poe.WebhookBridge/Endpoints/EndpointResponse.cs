@@ -22,8 +22,3 @@ public sealed record EndpointResponse(
         "ep_5h2k9m4q7w1e8r3t6y0u2i4o", "https://app.example:443", EndpointStatus.Disabled, FailingSince: 1764000000, LastSuccessAt: 1763999000,
         Pending: 3, Failed: 1, DeliveredLast24h: 0, FailedLast24h: 42);
 }
-
-public sealed record EndpointList(string Object, IReadOnlyList<EndpointResponse> Data, bool HasMore) : IDocumentedExample<EndpointList>
-{
-    public static EndpointList Example => new("list", [EndpointResponse.Example], HasMore: false);
-}

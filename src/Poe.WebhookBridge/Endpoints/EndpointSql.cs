@@ -1,48 +1,36 @@
 using Npgsql;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Infrastructure;
+using Poe.WebhookBridge.Infrastructure.Data;
 
 namespace Poe.WebhookBridge.Endpoints;
 
-/// <summary>Every statement that changes <c>bridge.endpoints</c>, and the holding and releasing of their events that goes with it.</summary>
+/// <summary>Every statement that changes <c>bridge.endpoints</c>; the holding and releasing of their events is in <see cref="WebhookEvents"/>.</summary>
 internal static class EndpointSql
 {
     // A batch's attempts to one endpoint arrive as one streak summary ($4 first failure after its last 2xx, $5 those
     // failures, $6 its last 2xx): a 2xx in the batch restarts the streak, none extends the stored one.
-    private const string Record = """
+    private const string Record = $"""
         INSERT INTO bridge.endpoints AS p (id, client_name, url, status, failing_since, failed_attempts, last_success_at, created_at)
-        VALUES ($1, $2, $3, 'enabled', $4, $5, $6, $7)
+        VALUES ($1, $2, $3, '{EndpointStatus.Enabled}', $4, $5, $6, $7)
         ON CONFLICT (client_name, url) DO UPDATE SET
             failing_since = CASE WHEN $6::timestamptz IS NOT NULL THEN $4 ELSE coalesce(p.failing_since, $4) END,
             failed_attempts = CASE WHEN $6::timestamptz IS NOT NULL THEN $5 ELSE p.failed_attempts + $5 END,
             last_success_at = greatest(p.last_success_at, $6)
         """;
 
-    private const string Disable = """
-        UPDATE bridge.endpoints SET status = 'disabled', disabled_at = $3
-        WHERE client_name = $1 AND url = $2 AND status = 'enabled' AND failed_attempts >= 2 AND failing_since <= $3 - $4::interval
-        """;
-
-    // Also catches an event that became pending while the endpoint was being disabled (its insert raced the disable).
-    // The EXISTS depends on parameters only, so for an enabled endpoint PostgreSQL skips the scan altogether.
-    private const string Hold = """
-        UPDATE bridge.webhook_events SET status = 'held', next_attempt_at = NULL
-        WHERE client_name = $1 AND callback_origin = $2 AND status = 'pending'
-          AND EXISTS (SELECT 1 FROM bridge.endpoints WHERE client_name = $1 AND url = $2 AND status = 'disabled')
+    private const string Disable = $"""
+        UPDATE bridge.endpoints SET status = '{EndpointStatus.Disabled}', disabled_at = $3
+        WHERE client_name = $1 AND url = $2 AND status = '{EndpointStatus.Enabled}' AND failed_attempts >= 2 AND failing_since <= $3 - $4::interval
         """;
 
     // Enabling an enabled endpoint changes nothing: its streak runs on.
-    public const string Enable = """
-        UPDATE bridge.endpoints SET status = 'enabled', disabled_at = NULL,
-            failing_since = CASE WHEN status = 'disabled' THEN NULL ELSE failing_since END,
-            failed_attempts = CASE WHEN status = 'disabled' THEN 0 ELSE failed_attempts END
+    private const string Enable = $"""
+        UPDATE bridge.endpoints SET status = '{EndpointStatus.Enabled}', disabled_at = NULL,
+            failing_since = CASE WHEN status = '{EndpointStatus.Disabled}' THEN NULL ELSE failing_since END,
+            failed_attempts = CASE WHEN status = '{EndpointStatus.Disabled}' THEN 0 ELSE failed_attempts END
         WHERE id = $1 AND client_name = $2
         RETURNING url
-        """;
-
-    public const string Release = """
-        UPDATE bridge.webhook_events SET status = 'pending', next_attempt_at = $3
-        WHERE client_name = $1 AND callback_origin = $2 AND status = 'held'
         """;
 
     /// <summary>
@@ -61,12 +49,21 @@ internal static class EndpointSql
             if (streak.LastFailureAt is { } lastFailure)
             {
                 disables.Add((streak.Endpoint, Add(batch, Disable, client, url, lastFailure, disableAfter)));
-                Add(batch, Hold, client, url);
+                WebhookEvents.AddHold(batch, client, url);
             }
         }
 
         return disables;
     }
 
-    private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, params object?[] values) => AttemptSql.Add(batch, sql, values);
+    /// <summary>Enables the client's endpoint <paramref name="id"/>; its streak starts afresh if it was disabled.</summary>
+    /// <returns>The endpoint's URL, or null when the client has no such endpoint.</returns>
+    public static async Task<string?> EnableAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string id, string clientName, CancellationToken cancellationToken)
+    {
+        await using var command = SqlCommands.Create(connection, transaction, Enable, id, clientName);
+        return (string?)await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand Add(NpgsqlBatch batch, string sql, params object?[] values) => SqlCommands.Add(batch, sql, values);
 }

@@ -34,13 +34,3 @@ public sealed class Watch
 
     public string? FailureMessage { get; set; }
 }
-
-public static class WatchStatus
-{
-    public const string Active = "active";
-    public const string Completed = "completed";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
-
-    public static readonly string[] All = [Active, Completed, Failed, Cancelled];
-}

@@ -1,4 +1,3 @@
-using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Infrastructure.Time;
 using Poe.WebhookBridge.Operations.OpenApi;
 using Poe.WebhookBridge.Polling;
@@ -39,12 +38,4 @@ public sealed record WatchResponse(
         UnixTime.Seconds(watch.CreatedAt),
         UnixTime.Seconds(watch.EndedAt),
         watch.FailureReason is null ? null : new WatchFailure(watch.FailureReason, watch.FailureMessage ?? watch.FailureReason));
-}
-
-/// <summary>Why the bridge gave up on a watch.</summary>
-public sealed record WatchFailure([property: AllowedValuesFrom(typeof(WatchFailures))] string Reason, string Message);
-
-public sealed record WatchList(string Object, IReadOnlyList<WatchResponse> Data, bool HasMore, string? FirstId, string? LastId) : IDocumentedExample<WatchList>
-{
-    public static WatchList Example => new("list", [WatchExamples.Completed, WatchExamples.Registered], HasMore: true, WatchExamples.Completed.Id, WatchExamples.Registered.Id);
 }

@@ -73,10 +73,10 @@ public sealed class ConsumerFaultTests(ITestOutputHelper output)
         }
 
         // Measure only once the hanging consumer holds every connection it may have.
-        await Until.TrueAsync(async () => hanging.MaxConcurrentRequests >= DeliveryCapacity.MaxPerHost, TimeSpan.FromSeconds(60), cluster.DescribeAsync);
+        await Eventually.TrueAsync(async () => hanging.MaxConcurrentRequests >= DeliveryCapacity.MaxPerHost, TimeSpan.FromSeconds(60), cluster.DescribeAsync);
         var beside = await DeliverToHealthyAsync(cluster, api, "beside", healthySamples);
 
-        await Until.TrueAsync(
+        await Eventually.TrueAsync(
             async () => (await cluster.QueryAsync(
                 "SELECT (SELECT count(*) FROM bridge.watches WHERE status = 'active') + (SELECT count(*) FROM bridge.webhook_events WHERE status = 'pending')",
                 r => r.GetInt64(0)))[0] == 0,
@@ -122,7 +122,7 @@ public sealed class ConsumerFaultTests(ITestOutputHelper output)
         }
 
         var stored = new Dictionary<string, DateTimeOffset>();
-        await Until.TrueAsync(
+        await Eventually.TrueAsync(
             async () =>
             {
                 stored = (await cluster.QueryAsync(

@@ -113,7 +113,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     }
 
     private static Task WaitUntilSettledAsync(BridgeCluster cluster, int watches, TimeSpan timeout) =>
-        Until.TrueAsync(
+        Eventually.TrueAsync(
             async () =>
             {
                 var open = await cluster.QueryAsync(

@@ -20,7 +20,7 @@ public sealed class GatewayCrashTests(ITestOutputHelper output)
         poe.Script(FakePoe.Post("/v1/videos"), PoeAnswer.Hanging());
         await using var cluster = await BridgeCluster.StartAsync("gateway_crash", size: 1, configure: s => s["Poe:BaseUrl"] = poe.BaseUrl.AbsoluteUri);
         var inFlight = SendAsync(cluster, 0, "crash-in-flight");
-        await Until.TrueAsync(() => Task.FromResult(Creates(poe) == 1), Settle, () => Task.FromResult("the create to reach Poe"));
+        await Eventually.TrueAsync(() => Task.FromResult(Creates(poe) == 1), Settle, () => Task.FromResult("the create to reach Poe"));
 
         await cluster.KillAsync(0);
         await inFlight;
@@ -29,7 +29,7 @@ public sealed class GatewayCrashTests(ITestOutputHelper output)
         await cluster.StartInstanceAsync(0);
 
         var answers = new List<(HttpStatusCode Status, string Type)>();
-        await Until.TrueAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             var answer = await SendAsync(cluster, 0, "crash-in-flight");
             answers.Add((answer!.Value.Status, Type(answer.Value.Body)));
@@ -56,7 +56,7 @@ public sealed class GatewayCrashTests(ITestOutputHelper output)
         Assert.Equal((HttpStatusCode.Created, first.Value.Body), (replay!.Value.Status, replay.Value.Body));
         Assert.Equal("true", replay.Value.Replayed);
         var watchId = JsonDocument.Parse(first.Value.Body).RootElement.GetProperty("id").GetString()!;
-        await Until.TrueAsync(() => Task.FromResult(Receipt.From(cluster.Receiver.Received).Any(r => r.WatchId == watchId && r.Type == "video.completed")),
+        await Eventually.TrueAsync(() => Task.FromResult(Receipt.From(cluster.Receiver.Received).Any(r => r.WatchId == watchId && r.Type == "video.completed")),
             Settle, () => cluster.DescribeAsync());
         Assert.Equal(1, cluster.Poe.Requests.Since().Count(r => r.Operation == "create"));
     }

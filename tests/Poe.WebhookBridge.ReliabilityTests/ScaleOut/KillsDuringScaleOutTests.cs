@@ -5,6 +5,7 @@ using Poe.Simulator.Faults;
 using Poe.Simulator.Requests;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.ReliabilityTests.Support;
+using Poe.WebhookBridge.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Poe.WebhookBridge.ReliabilityTests.ScaleOut;
@@ -57,7 +58,7 @@ public sealed class KillsDuringScaleOutTests(ITestOutputHelper output)
         }
 
         await registering;
-        await Until.TrueAsync(
+        await Eventually.TrueAsync(
             async () => (await cluster.QueryAsync(
                 "SELECT (SELECT count(*) FROM bridge.watches WHERE status = 'active') + (SELECT count(*) FROM bridge.webhook_events WHERE status <> 'delivered')",
                 r => r.GetInt64(0)))[0] == 0,

@@ -37,7 +37,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             Assert.Equal(System.Net.HttpStatusCode.Created, answer?.Status);
         });
 
-        await Until.TrueAsync(
+        await Eventually.TrueAsync(
             async () => (await cluster.QueryAsync(
                 "SELECT (SELECT count(*) FROM bridge.watches WHERE status = 'active') + (SELECT count(*) FROM bridge.webhook_events WHERE status <> 'delivered')",
                 r => r.GetInt64(0)))[0] == 0,

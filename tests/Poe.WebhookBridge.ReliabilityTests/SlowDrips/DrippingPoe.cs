@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Poe.Simulator;
 using Poe.WebhookBridge.Tests.Delivery;
 using Poe.WebhookBridge.Tests.Support;
 
@@ -14,13 +15,13 @@ public sealed class DrippingPoe : IAsyncDisposable
     private readonly HttpClient _simulator;
     private WebhookReceiver? _server;
 
-    private DrippingPoe(PoeSimulator simulator) => _simulator = new HttpClient { BaseAddress = simulator.BaseUrl };
+    private DrippingPoe(InProcessSimulator simulator) => _simulator = new HttpClient { BaseAddress = simulator.BaseUrl };
 
     public Drip Drip { get; } = new();
 
     public Uri BaseUrl => new($"http://{_server!.Host}:{_server.Port}/");
 
-    public static async Task<DrippingPoe> StartAsync(PoeSimulator simulator)
+    public static async Task<DrippingPoe> StartAsync(InProcessSimulator simulator)
     {
         var poe = new DrippingPoe(simulator);
         poe._server = await WebhookReceiver.StartAsync(IPAddress.Loopback, poe.AnswerAsync);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Poe.Simulator;
 using Poe.WebhookBridge.ReliabilityTests.Support;
 using Poe.WebhookBridge.Tests.Delivery;
 using Poe.WebhookBridge.Tests.Support;
@@ -32,7 +33,7 @@ public sealed partial class SlowDripTests(ITestOutputHelper output)
     [Fact]
     public async Task Dripping_Poe_and_consumers_are_cut_at_their_time_outs_and_delay_no_one_else()
     {
-        await using var simulator = await PoeSimulator.StartAsync(o => o.RequestsPerMinute = 100_000);
+        await using var simulator = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = 100_000);
         await using var poe = await DrippingPoe.StartAsync(simulator);
         await using var cluster = await BridgeCluster.StartAsync("slowdrips", size: 1, configure: s =>
         {
@@ -60,7 +61,7 @@ public sealed partial class SlowDripTests(ITestOutputHelper output)
 
         var healthy = await cluster.Receiver.WaitForAsync(20, TimeSpan.FromSeconds(60));
         var latest = healthy.Max(w => w.ReceivedAt - created[VideoId().Match(w.Body).Value]);
-        await Until.TrueAsync(() => Task.FromResult(poe.Drip.Exchanges.Count >= 5 && drip.Exchanges.Count >= 5), TimeSpan.FromSeconds(60), cluster.DescribeAsync);
+        await Eventually.TrueAsync(() => Task.FromResult(poe.Drip.Exchanges.Count >= 5 && drip.Exchanges.Count >= 5), TimeSpan.FromSeconds(60), cluster.DescribeAsync);
 
         var poeTimeout = TimeSpan.Parse(cluster.Settings["Poe:Timeout"]!, CultureInfo.InvariantCulture);
         var webhookTimeout = TimeSpan.Parse(cluster.Settings["Webhooks:Timeout"]!, CultureInfo.InvariantCulture);

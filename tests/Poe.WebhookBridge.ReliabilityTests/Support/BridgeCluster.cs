@@ -19,7 +19,7 @@ public sealed class BridgeCluster : IAsyncDisposable
     private readonly List<DateTimeOffset> _kills = [];
     private readonly List<TimeSpan> _boots = [];
 
-    private BridgeCluster(int size, Dictionary<string, string?> settings, PoeSimulator poe, WebhookReceiver receiver, TestClient client, string database)
+    private BridgeCluster(int size, Dictionary<string, string?> settings, InProcessSimulator poe, WebhookReceiver receiver, TestClient client, string database)
     {
         _instances = new BridgeProcess?[size];
         Settings = settings;
@@ -31,7 +31,7 @@ public sealed class BridgeCluster : IAsyncDisposable
 
     public Dictionary<string, string?> Settings { get; }
 
-    public PoeSimulator Poe { get; }
+    public InProcessSimulator Poe { get; }
 
     public WebhookReceiver Receiver { get; }
 
@@ -71,7 +71,7 @@ public sealed class BridgeCluster : IAsyncDisposable
     public static async Task<BridgeCluster> StartAsync(
         string purpose, int size, Action<SimulatorOptions>? simulator = null, Action<Dictionary<string, string?>>? configure = null, string? database = null)
     {
-        var poe = await PoeSimulator.StartAsync(o =>
+        var poe = await InProcessSimulator.StartAsync(o =>
         {
             o.RequestsPerMinute = 100_000;
             simulator?.Invoke(o);

@@ -27,8 +27,8 @@ public sealed record Receipt(string WebhookId, string Type, string WatchId, Date
     /// Webhook ids received more than once, split by whether a crash can explain them: an instance killed between
     /// the consumer's 2xx and the bridge recording it, i.e. within <paramref name="window"/> after the first receipt.
     /// A receipt is stamped once the consumer has read the request, so what a dying instance had already written to
-    /// the socket can be stamped after the kill when the test process stalls (CI once saw seven such requests stamped
-    /// in the same millisecond): <see cref="SendLag"/> allows for that. A restarted instance needs longer than that to
+    /// the socket can be stamped after the kill when the test process stalls (then several such requests are stamped
+    /// in the same instant): <see cref="SendLag"/> allows for that. A restarted instance needs longer than that to
     /// boot, so a receipt within it cannot come from the replacement.
     /// </summary>
     public static (int CrashWindow, IReadOnlyList<string> Unexplained) Duplicates(

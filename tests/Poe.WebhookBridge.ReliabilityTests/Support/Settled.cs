@@ -1,3 +1,5 @@
+using Poe.WebhookBridge.Tests.Support;
+
 namespace Poe.WebhookBridge.ReliabilityTests.Support;
 
 /// <summary>The end of a run: no watch still active, no webhook still undelivered, and what reached the receiver.</summary>
@@ -5,7 +7,7 @@ public static class Settled
 {
     /// <param name="deadEnds">Whether an event dead by the retry policy (<c>failed</c>) counts as settled, where faulty consumers are part of the run.</param>
     public static Task WaitAsync(BridgeCluster cluster, TimeSpan timeout, bool deadEnds = false) =>
-        Until.TrueAsync(
+        Eventually.TrueAsync(
             async () => (await cluster.QueryAsync(
                 "SELECT (SELECT count(*) FROM bridge.watches WHERE status = 'active') + (SELECT count(*) FROM bridge.webhook_events WHERE status <> 'delivered'" +
                 (deadEnds ? " AND status <> 'failed'" : "") + ")",

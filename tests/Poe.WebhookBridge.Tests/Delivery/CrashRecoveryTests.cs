@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Npgsql;
+using Poe.Simulator;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Tests.Operations;
 using Poe.WebhookBridge.Tests.Support;
@@ -16,7 +17,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     [Fact]
     public async Task A_bridge_killed_right_after_50_videos_ended_delivers_all_50_webhooks_once_restarted()
     {
-        await using var poe = await PoeSimulator.StartAsync(o => o.RequestsPerMinute = 100_000);
+        await using var poe = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = 100_000);
         // A slow consumer, so that at the kill some webhooks are in flight, some stored but not yet claimed, some not yet polled.
         await using var receiver = await WebhookReceiver.StartAsync(answer: async (context, closing) =>
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Poe.Simulator;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Tests.Support;
 using StandardWebhooks;
@@ -16,7 +17,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task A_video_completing_at_Poe_reaches_the_consumer_once_as_a_video_completed_webhook_the_StandardWebhooks_verifier_accepts()
     {
-        await using var poe = await PoeSimulator.StartAsync();
+        await using var poe = await InProcessSimulator.StartAsync();
         await using var bridge = await StartBridgeAsync(poe, ("Polling:Interval", QuickPolling.ToString()));
         await using var receiver = await WebhookReceiver.StartAsync();
         var video = poe.Create("video_e2e_one", running: TimeSpan.FromSeconds(1.5));
@@ -48,7 +49,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         var spread = TimeSpan.FromSeconds(10);
         // The default interval (5 s), as a deployment runs: 200 watches then need 2,400 Poe requests a minute.
         var interval = TimeSpan.FromSeconds(5);
-        await using var poe = await PoeSimulator.StartAsync(o => o.RequestsPerMinute = 100_000);
+        await using var poe = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = 100_000);
         await using var bridge = await StartBridgeAsync(poe, ("Poe:RequestsPerMinute", "20000"), ("Polling:Interval", interval.ToString()));
         await using var receiver = await WebhookReceiver.StartAsync();
         using var shop = bridge.Factory.ClientFor(bridge.Shop);
@@ -101,7 +102,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     private static string Summary(List<TimeSpan> sorted) =>
         $"p50 {Percentile(sorted, 50).TotalMilliseconds:F0} ms, p99 {Percentile(sorted, 99).TotalMilliseconds:F0} ms, max {sorted[^1].TotalMilliseconds:F0} ms";
 
-    private static async Task<OwnBridge> StartBridgeAsync(PoeSimulator poe, params (string Key, string? Value)[] changes)
+    private static async Task<OwnBridge> StartBridgeAsync(InProcessSimulator poe, params (string Key, string? Value)[] changes)
     {
         var shop = TestClient.Generate("shop");
         var connectionString = await PostgresServer.CreateDatabaseAsync("delivery_e2e");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Npgsql;
+using Poe.Simulator;
 using Poe.Simulator.Auth;
 using Poe.Simulator.Requests;
 using Poe.WebhookBridge.Polling;
@@ -25,7 +26,7 @@ public sealed class GatewayBudgetTests(ITestOutputHelper output)
     [Fact]
     public async Task With_polls_saturating_the_budget_a_create_and_a_download_go_out_within_2_s_and_no_60_s_window_exceeds_it()
     {
-        await using var poe = await PoeSimulator.StartAsync(o => (o.DefaultQueuedTime, o.DefaultRunningTime) = (TimeSpan.Zero, TimeSpan.Zero));
+        await using var poe = await InProcessSimulator.StartAsync(o => (o.DefaultQueuedTime, o.DefaultRunningTime) = (TimeSpan.Zero, TimeSpan.Zero));
         await using var bridge = await PollingBridge.StartAsync(poe.BaseUrl, ("Poe:RequestsPerMinute", $"{Budget}"), ("Polling:Strategy", "fixed"));
         var started = DateTimeOffset.UtcNow;
         var done = await CreateAsync(bridge, """{"model":"Sora-2"}""");

@@ -30,7 +30,7 @@ public sealed class CostAtScaleTests(CostAtScaleDatabase data, ITestOutputHelper
     public async Task The_outbox_claim_reads_due_events_in_due_order()
     {
         await using var connection = await data.OpenAsync();
-        var plan = await QueryPlan.ExplainAsync(connection, OutboxClaims.ClaimSql, Values(
+        var plan = await QueryPlan.ExplainAsync(connection, WebhookEvents.Claim, Values(
             Now, new[] { "10.0.0.3" }, OutboxClaims.BatchSize * 4, new[] { "10.0.0.4" }, new[] { 3 }, DeliveryCapacity.MaxPerHost,
             OutboxClaims.BatchSize, Now.AddSeconds(40)));
         AssertCheap(plan, rowsAtMost: 2000);
@@ -96,7 +96,7 @@ public sealed class CostAtScaleTests(CostAtScaleDatabase data, ITestOutputHelper
     public async Task Releasing_an_endpoints_held_events_reads_those_events_only()
     {
         await using var connection = await data.OpenAsync();
-        AssertCheap(await QueryPlan.ExplainAsync(connection, EndpointSql.Release, Values("c3", "http://10.0.0.3:8080", Now)), rowsAtMost: 2 * CostAtScaleDatabase.Rows / 200);
+        AssertCheap(await QueryPlan.ExplainAsync(connection, WebhookEvents.Release, Values("c3", "http://10.0.0.3:8080", Now)), rowsAtMost: 2 * CostAtScaleDatabase.Rows / 200);
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed partial class DashboardTests(DashboardBridge fixture) : IClassFixt
         using var accepted = await client.SendAsync(trigger);
 
         Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
-        await Wait.UntilAsync(() => Task.FromResult(LastExecution(storage) != before), TimeSpan.FromSeconds(15), "the retention job to run");
+        await Eventually.TrueAsync(() => Task.FromResult(LastExecution(storage) != before), TimeSpan.FromSeconds(15), "the retention job to run");
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed partial class DashboardTests(DashboardBridge fixture) : IClassFixt
         var jobs = fixture.Bridge.Services.GetRequiredService<IBackgroundJobClient>();
 
         var jobId = jobs.Enqueue(() => FailingWork.Run());
-        await Wait.UntilAsync(async () => (await client.GetStringAsync(new Uri("/hangfire/jobs/failed", UriKind.Relative))).Contains(FailingWork.Message, StringComparison.Ordinal),
+        await Eventually.TrueAsync(async () => (await client.GetStringAsync(new Uri("/hangfire/jobs/failed", UriKind.Relative))).Contains(FailingWork.Message, StringComparison.Ordinal),
             TimeSpan.FromSeconds(15), "the job to be listed as failed");
         var details = await client.GetStringAsync(new Uri($"/hangfire/jobs/details/{jobId}", UriKind.Relative));
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Poe.Simulator;
 using Poe.Simulator.Requests;
@@ -41,14 +39,13 @@ public sealed partial class ObservedCycle : IAsyncLifetime
             // The test cluster trusts local connections, so any password works; this one must never be logged.
             Password = DatabasePassword,
         }.ConnectionString;
-        await using var simulator = SimulatorApp.Build(["--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], options => options.ApiKeys.Add(PoeKey));
-        await simulator.StartAsync();
+        await using var simulator = await InProcessSimulator.StartAsync(options => options.ApiKeys.Add(PoeKey));
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Answer(WebhookReceiver.Status(500));
         CallbackUrl = $"{receiver.Url}/{CallbackPathSecret}?token={CallbackQuerySecret}";
-        simulator.Services.GetRequiredService<VideoStore>().Create(new VideoSpec { Id = VideoId, QueuedTime = TimeSpan.Zero, RunningTime = TimeSpan.FromSeconds(1) });
+        simulator.Videos.Create(new VideoSpec { Id = VideoId, QueuedTime = TimeSpan.Zero, RunningTime = TimeSpan.FromSeconds(1) });
 
-        await using var bridge = await BridgeProcess.StartAsync(Settings(new Uri(simulator.Urls.Single())));
+        await using var bridge = await BridgeProcess.StartAsync(Settings(simulator.BaseUrl));
         try
         {
             await RunCycleAsync(bridge, simulator, receiver);
@@ -59,7 +56,6 @@ public sealed partial class ObservedCycle : IAsyncLifetime
         {
             await bridge.StopAsync();
             Output = bridge.Output;
-            await simulator.StopAsync();
         }
     }
 
@@ -71,7 +67,7 @@ public sealed partial class ObservedCycle : IAsyncLifetime
         }
     }
 
-    private async Task RunCycleAsync(BridgeProcess bridge, WebApplication simulator, WebhookReceiver receiver)
+    private async Task RunCycleAsync(BridgeProcess bridge, InProcessSimulator simulator, WebhookReceiver receiver)
     {
         using var shop = Authorized(bridge, Shop.ApiKey);
         using var studio = Authorized(bridge, Studio.ApiKey);
@@ -95,18 +91,18 @@ public sealed partial class ObservedCycle : IAsyncLifetime
         await DashboardAsync(bridge, DashboardPassword + "x", HttpStatusCode.Unauthorized);
         await DashboardAsync(bridge, DashboardPassword, HttpStatusCode.OK);
 
-        await Wait.UntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             var events = (await shop.GetJsonAsync($"/v1/watches/{WatchId}/events")).GetProperty("data");
             return events.GetArrayLength() == 1 && events[0].GetProperty("delivery").GetProperty("status").GetString() == "delivered";
         }, TimeSpan.FromSeconds(30), "the webhook to be delivered on its second attempt");
-        await Wait.UntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             var events = (await shop.GetJsonAsync($"/v1/watches/{deadWatchId}/events")).GetProperty("data");
             return events.GetArrayLength() == 1 && events[0].GetProperty("delivery").GetProperty("status").GetString() == "failed";
         }, TimeSpan.FromSeconds(30), "the webhook to the refusing endpoint to die after its retry");
-        await Wait.UntilAsync(
-            () => Task.FromResult(simulator.Services.GetRequiredService<RequestLog>().Since().Any(r => r.VideoId == RejectedVideoId && r.Status == 401)),
+        await Eventually.TrueAsync(
+            () => Task.FromResult(simulator.Requests.Since().Any(r => r.VideoId == RejectedVideoId && r.Status == 401)),
             TimeSpan.FromSeconds(10), "Poe to reject the studio's key");
         Assert.Equal(2, receiver.Received.Count); // answered 500, then 204
     }

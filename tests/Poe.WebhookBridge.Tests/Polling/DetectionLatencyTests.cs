@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Poe.Simulator;
 using Poe.Simulator.Videos;
 using Poe.WebhookBridge.Tests.Delivery;
 using Poe.WebhookBridge.Tests.Support;
@@ -21,7 +22,7 @@ public sealed class DetectionLatencyTests(ITestOutputHelper output)
     public async Task Two_hundred_videos_ending_at_random_times_are_recorded_terminal_within_one_and_a_half_seconds_p99()
     {
         // 200 videos at one poll a second need 12,000 requests a minute: a budget that covers them, at the bridge and at Poe.
-        await using var poe = await PoeSimulator.StartAsync(o => o.RequestsPerMinute = 100_000);
+        await using var poe = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = 100_000);
         await using var bridge = await PollingBridge.StartAsync(poe.BaseUrl, ("Poe:RequestsPerMinute", "20000"));
         // A healthy consumer, so each terminal event is delivered once rather than retried against a closed port.
         await using var consumer = await WebhookReceiver.StartAsync(answer: WebhookReceiver.NoContent);

@@ -1,4 +1,5 @@
 using Npgsql;
+using Poe.Simulator;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Tests.Delivery;
 using Poe.WebhookBridge.Tests.Support;
@@ -12,7 +13,7 @@ public sealed class HeldProgressEventTests
     [Fact]
     public async Task A_watch_on_a_disabled_endpoint_holds_one_progress_event_at_most_and_none_once_the_video_ends()
     {
-        await using var poe = await PoeSimulator.StartAsync();
+        await using var poe = await InProcessSimulator.StartAsync();
         await using var bridge = await PollingBridge.StartAsync(poe.BaseUrl);
         await using var consumer = await WebhookReceiver.StartAsync();
         await ExecuteAsync(bridge, $"""

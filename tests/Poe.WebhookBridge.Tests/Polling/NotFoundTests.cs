@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Poe.Simulator;
 using Poe.WebhookBridge.Tests.Support;
 using Poe.WebhookBridge.Watches;
 using Xunit.Abstractions;
@@ -9,7 +10,7 @@ namespace Poe.WebhookBridge.Tests.Polling;
 public sealed class NotFoundTests(NotFoundTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<NotFoundTests.Fixture>
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
-    private readonly PoeSimulator _poe = fixture.Poe;
+    private readonly InProcessSimulator _poe = fixture.Poe;
     private readonly PollingBridge _bridge = fixture.Bridge;
 
     [Fact]

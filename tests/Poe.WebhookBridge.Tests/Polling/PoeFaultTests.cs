@@ -1,4 +1,5 @@
 using System.Globalization;
+using Poe.Simulator;
 using Poe.Simulator.Faults;
 using Poe.WebhookBridge.Tests.Support;
 using Poe.WebhookBridge.Watches;
@@ -12,7 +13,7 @@ public sealed class PoeFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_Poe_answering_500_then_garbage_then_429_with_Retry_After_then_completed_ends_the_watch_completed_with_no_failure_event()
     {
-        await using var poe = await PoeSimulator.StartAsync();
+        await using var poe = await InProcessSimulator.StartAsync();
         await using var bridge = await PollingBridge.StartAsync(poe.BaseUrl);
         poe.Create("video_faulty", running: TimeSpan.Zero, faults: [Fault.HttpStatus(500), Fault.Garbage(), Fault.RateLimit(retryAfter: "3")]);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Poe.Simulator;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Tests.Delivery;
 using Poe.WebhookBridge.Tests.Support;
@@ -14,7 +15,7 @@ public sealed class ProgressEventTests(ITestOutputHelper output)
     [Fact]
     public async Task Progress_events_are_recorded_only_for_watches_that_asked_and_an_unsent_one_is_updated_instead_of_queueing_another()
     {
-        await using var poe = await PoeSimulator.StartAsync();
+        await using var poe = await InProcessSimulator.StartAsync();
         await using var bridge = await PollingBridge.StartAsync(poe.BaseUrl, ("Webhooks:Timeout", "00:01:00"));
         // A consumer that hangs: once it holds as many deliveries as one host may have, its other events wait unsent,
         // which is when coalescing applies.

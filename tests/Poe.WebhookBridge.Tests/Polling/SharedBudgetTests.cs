@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Poe.Simulator;
 using Poe.Simulator.Auth;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Tests.Support;
@@ -20,7 +21,7 @@ public sealed class SharedBudgetTests(ITestOutputHelper output)
     [Fact]
     public async Task Two_instances_together_never_send_more_than_the_budget_in_any_60_s_window_and_poll_every_video()
     {
-        await using var poe = await PoeSimulator.StartAsync();
+        await using var poe = await InProcessSimulator.StartAsync();
         await using var bridge = await PollingBridge.CreateAsync(poe.BaseUrl, ("Poe:RequestsPerMinute", $"{Budget}"));
         var sent = new ConcurrentQueue<SentRequest>();
         bridge.StartInstance(CountingPoeRequests("A", sent));

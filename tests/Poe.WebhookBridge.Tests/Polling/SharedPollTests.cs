@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Poe.Simulator;
 using Poe.WebhookBridge.Tests.Support;
 using Poe.WebhookBridge.Watches;
 using Xunit.Abstractions;
@@ -7,7 +8,7 @@ namespace Poe.WebhookBridge.Tests.Polling;
 
 public sealed class SharedPollTests(SharedPollTests.Fixture fixture, ITestOutputHelper output) : IClassFixture<SharedPollTests.Fixture>
 {
-    private readonly PoeSimulator _poe = fixture.Poe;
+    private readonly InProcessSimulator _poe = fixture.Poe;
     private readonly PollingBridge _bridge = fixture.Bridge;
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Poe.WebhookBridge.Tests.Polling;
 /// </summary>
 public abstract class SimulatedPoeFixture : IAsyncLifetime
 {
-    public PoeSimulator Poe { get; private set; } = null!;
+    public InProcessSimulator Poe { get; private set; } = null!;
 
     public PollingBridge Bridge { get; private set; } = null!;
 
@@ -26,7 +26,7 @@ public abstract class SimulatedPoeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Poe = await PoeSimulator.StartAsync(ConfigureSimulator);
+        Poe = await InProcessSimulator.StartAsync(ConfigureSimulator);
         Bridge = await PollingBridge.CreateAsync(Poe.BaseUrl, Settings);
         Bridge.StartInstance(ConfigureBridge);
         await WarmUpAsync();

@@ -18,7 +18,7 @@ public sealed class WatchLifetimeTests(WatchLifetimeTests.Fixture fixture, ITest
     public const string RejectedKey = "poe_rejected_key_9876543210";
 
     private static readonly TimeSpan MaxDuration = TimeSpan.FromSeconds(5);
-    private readonly PoeSimulator _poe = fixture.Poe;
+    private readonly InProcessSimulator _poe = fixture.Poe;
     private readonly PollingBridge _bridge = fixture.Bridge;
 
     [Fact]

@@ -61,9 +61,3 @@ internal static class HangfireSetup
         public NpgsqlConnection GetOrCreateConnection() => dataSource.CreateConnection();
     }
 }
-
-internal static class HangfireServerName
-{
-    /// <summary>Hangfire appends a unique suffix; this prefix lets the readiness check find this process's server.</summary>
-    public static readonly string ForThisProcess = $"bridge-{Environment.MachineName}-{Environment.ProcessId}";
-}

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -8,6 +7,8 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Configurations;
 
 internal sealed class WatchConfiguration : IEntityTypeConfiguration<Watch>
 {
+    private const string ActiveOnly = $"status = '{WatchStatus.Active}'";
+
     public void Configure(EntityTypeBuilder<Watch> builder)
     {
         builder.HasKey(w => w.Id);
@@ -22,8 +23,8 @@ internal sealed class WatchConfiguration : IEntityTypeConfiguration<Watch>
         builder.Property(w => w.Metadata)
             .HasColumnType("jsonb")
             .HasConversion(
-                m => JsonSerializer.Serialize(m, (JsonSerializerOptions?)null),
-                s => JsonSerializer.Deserialize<Dictionary<string, string>>(s, (JsonSerializerOptions?)null) ?? new Dictionary<string, string>(),
+                m => WatchMetadata.ToJson(m),
+                s => WatchMetadata.FromJson(s),
                 new ValueComparer<Dictionary<string, string>>(
                     (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
                     m => m.Aggregate(0, (hash, pair) => HashCode.Combine(hash, pair.Key, pair.Value)),
@@ -32,15 +33,15 @@ internal sealed class WatchConfiguration : IEntityTypeConfiguration<Watch>
         // The natural dedupe of SPEC §2, enforced by the database so concurrent registrations cannot both win.
         builder.HasIndex(w => new { w.ClientName, w.VideoId, w.CallbackUrl })
             .IsUnique()
-            .HasFilter("status = 'active'")
+            .HasFilter(ActiveOnly)
             .HasDatabaseName(WatchInsert.ActiveIdentityIndex);
         // GET /v1/watches pages newest first by (created_at, id): one index per filter keeps a page O(limit) at any depth.
         builder.HasIndex(w => new { w.ClientName, w.CreatedAt, w.Id }).IsDescending(false, true, true);
         builder.HasIndex(w => new { w.ClientName, w.Status, w.CreatedAt, w.Id }).IsDescending(false, false, true, true)
             .HasDatabaseName("ix_watches_client_name_status_created_at_id");
         builder.HasIndex(w => new { w.ClientName, w.VideoId }).HasDatabaseName("ix_watches_client_name_video_id");
-        builder.HasIndex(w => new { w.PoeKeyId, w.VideoId }).HasFilter("status = 'active'").HasDatabaseName("ix_watches_active_video");
-        builder.HasIndex(w => w.CreatedAt).HasFilter("status = 'active'").HasDatabaseName("ix_watches_active_created_at");
+        builder.HasIndex(w => new { w.PoeKeyId, w.VideoId }).HasFilter(ActiveOnly).HasDatabaseName("ix_watches_active_video");
+        builder.HasIndex(w => w.CreatedAt).HasFilter(ActiveOnly).HasDatabaseName("ix_watches_active_created_at");
         builder.HasIndex(w => w.EndedAt).HasFilter("ended_at IS NOT NULL");
     }
 }

@@ -1,0 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Poe.Simulator;
+
+public sealed record PoeErrorDetail(string Message, string Type, string? Code);

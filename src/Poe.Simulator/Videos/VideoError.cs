@@ -1,0 +1,4 @@
+
+namespace Poe.Simulator.Videos;
+
+public sealed record VideoError(string Code, string Message);

@@ -1,0 +1,24 @@
+using Npgsql;
+using Poe.WebhookBridge.Delivery;
+using Poe.WebhookBridge.Infrastructure.Data;
+
+namespace Poe.WebhookBridge.Watches;
+
+/// <summary>
+/// Cancelling a watch, by its client (<c>DELETE /v1/watches/{id}</c>) or by its consumer (a 410 to a webhook): the
+/// watch ends and its undelivered events (held ones too) are dropped, in the caller's transaction.
+/// </summary>
+internal static class WatchCancellation
+{
+    private const string Cancel = $"""
+        UPDATE bridge.watches SET status = '{WatchStatus.Cancelled}', ended_at = $2 WHERE id = $1 AND status = '{WatchStatus.Active}'
+        """;
+
+    /// <returns>The cancelling statement, whose RecordsAffected says whether the watch was still active.</returns>
+    public static NpgsqlBatchCommand AddTo(NpgsqlBatch batch, string watchId, DateTimeOffset endedAt)
+    {
+        var cancel = SqlCommands.Add(batch, Cancel, watchId, endedAt);
+        WebhookEvents.AddDropUndelivered(batch, watchId);
+        return cancel;
+    }
+}
