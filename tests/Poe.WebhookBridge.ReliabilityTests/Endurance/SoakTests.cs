@@ -21,8 +21,10 @@ public sealed class SoakTests(ITestOutputHelper output)
     private static readonly TimeSpan Duration = TimeSpan.FromMinutes(
         int.TryParse(Environment.GetEnvironmentVariable("BRIDGE_SOAK_MINUTES"), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes >= 3 ? minutes : 3);
 
-    // Long enough for JIT, pools and the first purges (Retention:Period + Retention:Schedule); a tenth of a longer run.
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(Math.Clamp(Duration.TotalSeconds / 10, 45, 180));
+    // Longer than the life of the longest-lived rows, so every table has reached its steady state: a watch whose consumer
+    // hangs lives ~60 s (3 s of video, 8 attempts of 2 s time-out + 1 s retry, Retention:Period 15 s, a purge every 15 s),
+    // plus a margin for a loaded machine; a tenth of a longer run.
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(Math.Clamp(Duration.TotalSeconds / 10, 75, 180));
 
     [Fact]
     public async Task Three_instances_under_a_steady_mixed_load_stay_flat_and_lose_nothing()

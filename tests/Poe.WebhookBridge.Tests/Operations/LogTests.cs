@@ -17,7 +17,7 @@ public sealed class LogTests(ObservedCycle cycle)
             .ToList();
 
         Assert.True(cycle.Output.Count > 100, $"Too little output to prove anything:\n{output}");
-        Assert.True(leaks.Count == 0, $"The logs contain: {string.Join(", ", leaks)}");
+        Assert.True(leaks.Count == 0, $"The logs contain: {string.Join(", ", leaks)}, in:\n{string.Join('\n', LinesWith(leaks))}");
     }
 
     [Fact]
@@ -62,6 +62,15 @@ public sealed class LogTests(ObservedCycle cycle)
         {
             return null;
         }
+    }
+
+    // The leaking lines, each secret masked, so a failure shows where it leaked without repeating it.
+    private IEnumerable<string> LinesWith(List<string> leaks)
+    {
+        var forms = leaks.SelectMany(leak => Forms(cycle.Secrets[leak])).ToList();
+        return cycle.Output.Where(line => forms.Any(form => line.Contains(form, StringComparison.OrdinalIgnoreCase)))
+            .Select(line => forms.Aggregate(line, (masked, form) => masked.Replace(form, "<secret>", StringComparison.OrdinalIgnoreCase)))
+            .Take(5);
     }
 
     private static IEnumerable<string> Forms(string secret) =>
