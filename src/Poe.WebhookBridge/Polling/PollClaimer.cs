@@ -15,8 +15,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
 
     /// <summary>
     /// A slot taken now is free again after one minute plus this. It must exceed <see cref="SendDeadline"/> by the
-    /// variation in how long a request takes to reach Poe: on a loaded machine (the benchmark, load 20+ on 2 cores)
-    /// a 1 s margin let 506 requests land in one 60 s window.
+    /// variation in how long a request takes to reach Poe, which on a loaded machine is seconds, not milliseconds.
     /// </summary>
     public static readonly TimeSpan SlotMargin = TimeSpan.FromSeconds(3);
 
