@@ -80,6 +80,28 @@ internal static class WebhookEvents
           AND EXISTS (SELECT 1 FROM bridge.endpoints WHERE client_name = $1 AND url = $2 AND status = '{EndpointStatus.Disabled}')
         """;
 
+    // A progress webhook not yet sent (a row already claimed is past 'now') or held for a disabled endpoint.
+    private const string UnsentProgress = $"""
+        type = '{WatchEventTypes.VideoProgress}'
+        AND (status = '{DeliveryStatus.Held}' OR (status = '{DeliveryStatus.Pending}' AND attempt_count = 0 AND next_attempt_at <= $2))
+        """;
+
+    // Locked so a delivery claim cannot take the row while its body changes.
+    private const string LockUnsentProgress = $"SELECT id, watch_id, created_at FROM bridge.webhook_events WHERE watch_id = ANY($1) AND {UnsentProgress} FOR UPDATE SKIP LOCKED";
+
+    private const string Rewrite = "UPDATE bridge.webhook_events SET payload = $2 WHERE id = $1";
+
+    private const string DropUnsentProgress = $"DELETE FROM bridge.webhook_events WHERE watch_id = ANY($1) AND {UnsentProgress}";
+
+    // Each purge of retention repeats the rule that keeps a watch with an event still pending delivery (a redelivery,
+    // or a retention period shorter than the retry schedule) or held for a disabled endpoint: one may have become so
+    // since the batch was picked.
+    public const string PurgeSql = $"""
+        DELETE FROM bridge.webhook_events e
+        WHERE e.watch_id = ANY($1)
+          AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = e.watch_id AND p.status IN ('{DeliveryStatus.Pending}', '{DeliveryStatus.Held}'))
+        """;
+
     internal const string Release = $"""
         UPDATE bridge.webhook_events SET status = '{DeliveryStatus.Pending}', next_attempt_at = $3
         WHERE client_name = $1 AND callback_origin = $2 AND status = '{DeliveryStatus.Held}'
@@ -133,6 +155,75 @@ internal static class WebhookEvents
         NpgsqlConnection connection, NpgsqlTransaction transaction, string clientName, string endpointUrl, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = SqlCommands.Create(connection, transaction, Release, clientName, endpointUrl, now);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Queues an event in the context's unit of work: it is stored with the state it reports, or not at all.</summary>
+    public static void Add(BridgeDbContext db, WebhookEvent webhook) => db.WebhookEvents.Add(webhook);
+
+    /// <returns>The number of events queued (0 or 1): the watch's client may not have asked for this type.</returns>
+    public static int AddIfSubscribed(BridgeDbContext db, Watch watch, string type, DateTimeOffset now, string? videoJson, WatchFailure? failure = null)
+    {
+        if (!watch.Events.Contains(type))
+        {
+            return 0;
+        }
+
+        Add(db, Create(watch, type, now, videoJson, failure));
+        return 1;
+    }
+
+    /// <summary>
+    /// <c>video.progress</c> is coalesced: while a watch's last progress webhook is still unsent (or held for a disabled
+    /// endpoint), its body is updated instead of queueing another.
+    /// </summary>
+    /// <returns>The number of watches that asked for progress webhooks.</returns>
+    public static async Task<int> RecordProgressAsync(
+        BridgeDbContext db, NpgsqlConnection connection, NpgsqlTransaction transaction, List<Watch> watches, string videoJson, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var subscribed = watches.Where(w => w.Events.Contains(WatchEventTypes.VideoProgress)).ToList();
+        if (subscribed.Count == 0)
+        {
+            return 0;
+        }
+
+        var unsent = new Dictionary<string, (string Id, DateTimeOffset CreatedAt)>();
+        await using (var command = SqlCommands.Create(connection, transaction, LockUnsentProgress, subscribed.Select(w => w.Id).ToArray(), now))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                unsent.TryAdd(reader.GetString(1), (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(2)));
+            }
+        }
+
+        await using var rewrites = new NpgsqlBatch(connection, transaction);
+        foreach (var watch in subscribed)
+        {
+            if (unsent.TryGetValue(watch.Id, out var pending))
+            {
+                SqlCommands.Add(rewrites, Rewrite, pending.Id, WebhookPayload.Build(pending.Id, WatchEventTypes.VideoProgress, pending.CreatedAt, watch, videoJson, failure: null));
+            }
+            else
+            {
+                Add(db, Create(watch, WatchEventTypes.VideoProgress, now, videoJson));
+            }
+        }
+
+        if (rewrites.BatchCommands.Count > 0)
+        {
+            await rewrites.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return subscribed.Count;
+    }
+
+    /// <summary>Drops the ended watches' unsent progress webhooks: they would arrive after the terminal one, news no longer.</summary>
+    public static void AddDropUnsentProgress(NpgsqlBatch batch, string[] watchIds, DateTimeOffset now) => SqlCommands.Add(batch, DropUnsentProgress, watchIds, now);
+
+    public static async Task<int> PurgeAsync(NpgsqlDataSource dataSource, string[] watchIds, CancellationToken cancellationToken)
+    {
+        await using var command = SqlCommands.Create(dataSource, PurgeSql, (object)watchIds);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

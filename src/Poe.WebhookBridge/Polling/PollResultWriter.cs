@@ -32,13 +32,15 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
         }
 
         await db.ApplyAsync(poll.PoeKeyId, response, sentAt, now, cancellationToken);
-        var watches = response.Outcome is PoeOutcome.Video or PoeOutcome.NotFound or PoeOutcome.Transient
-            ? await db.Watches.Where(w => w.PoeKeyId == poll.PoeKeyId && w.VideoId == poll.VideoId && w.Status == WatchStatus.Active).ToListAsync(cancellationToken)
-            : [];
-        foreach (var watch in watches)
+        List<Watch> watches = [];
+        if (response.Outcome is PoeOutcome.Video or PoeOutcome.NotFound or PoeOutcome.Transient)
         {
-            watch.PollCount++;
-            watch.LastPolledAt = sentAt;
+            // Counted before they are read: the update locks the active watches, so none ends elsewhere (a cancel)
+            // between this read and this transaction's writes. Read untracked: every change of a watch is WatchRows'.
+            var videoJson = response.Outcome == PoeOutcome.Video ? response.Video!.RawJson : null;
+            await RunAsync(batch => WatchRows.AddPolls(batch, [(poll, sentAt, videoJson)]), cancellationToken);
+            watches = await db.Watches.AsNoTracking()
+                .Where(w => w.PoeKeyId == poll.PoeKeyId && w.VideoId == poll.VideoId && w.Status == WatchStatus.Active).ToListAsync(cancellationToken);
         }
 
         var events = response.Outcome switch
@@ -85,6 +87,16 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
 
     private NpgsqlTransaction Transaction => (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
 
+    private async Task RunAsync(Action<NpgsqlBatch> add, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        add(batch);
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
     private async Task<int> EndAsync(ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var type = video.Status == VideoSnapshot.Completed ? WatchEventTypes.VideoCompleted : WatchEventTypes.VideoFailed;
@@ -94,16 +106,18 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
             watch.Status = video.Status == VideoSnapshot.Completed ? WatchStatus.Completed : WatchStatus.Failed;
             watch.EndedAt = now;
             watch.Video = video.RawJson;
-            events += Notify(watch, type, now, video.RawJson);
+            events += WebhookEvents.AddIfSubscribed(db, watch, type, now, video.RawJson);
         }
 
-        // A progress webhook not yet sent (or held for a disabled endpoint) would only arrive after the terminal one: it
-        // is news no longer.
-        var ended = watches.Select(w => w.Id).ToList();
-        await db.WebhookEvents
-            .Where(e => ended.Contains(e.WatchId) && e.Type == WatchEventTypes.VideoProgress
-                && (e.Status == DeliveryStatus.Held || (e.Status == DeliveryStatus.Pending && e.AttemptCount == 0 && e.NextAttemptAt <= now)))
-            .ExecuteDeleteAsync(cancellationToken);
+        if (watches.Count > 0)
+        {
+            await RunAsync(batch =>
+            {
+                WatchRows.AddEnd(batch, watches);
+                WebhookEvents.AddDropUnsentProgress(batch, [.. watches.Select(w => w.Id)], now);
+            }, cancellationToken);
+        }
+
         _finished = (video, await VideoPolls.DeleteAsync(Connection, Transaction, poll, cancellationToken));
         return events;
     }
@@ -116,13 +130,13 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
             watch.Video = video.RawJson;
         }
 
-        var events = RoutinePoll.HasChanged(poll, video) ? await ProgressEvents.RecordAsync(db, watches, video.RawJson, now, cancellationToken) : 0;
+        var events = RoutinePoll.HasChanged(poll, video)
+            ? await WebhookEvents.RecordProgressAsync(db, Connection, Transaction, watches, video.RawJson, now, cancellationToken)
+            : 0;
 
         // The same statement as the batched routine polls, in this transaction: the claim is locked, its lease current.
         var plan = RoutinePoll.Plan(planner, poll, video, sentAt, answeredAt);
-        await using var store = new NpgsqlBatch(Connection, Transaction);
-        store.BatchCommands.Add(videoPolls.StorePolls([plan]));
-        await store.ExecuteNonQueryAsync(cancellationToken);
+        await RunAsync(batch => batch.BatchCommands.Add(videoPolls.StorePolls([plan])), cancellationToken);
         return events;
     }
 
@@ -160,10 +174,13 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
     {
         var events = 0;
         var grace = polling.Value.NotFoundGracePeriod;
-        foreach (var watch in watches.Where(w => w.CreatedAt + grace <= now))
+        await RunAsync(batch =>
         {
-            events += WatchFailures.Fail(db, watch, WatchFailures.VideoNotFound, now);
-        }
+            foreach (var watch in watches.Where(w => w.CreatedAt + grace <= now))
+            {
+                events += WatchFailures.Fail(db, batch, watch, WatchFailures.VideoNotFound, now);
+            }
+        }, cancellationToken);
 
         if (watches.All(w => w.Status != WatchStatus.Active))
         {
@@ -189,16 +206,5 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
     {
         await VideoPolls.ReleaseAsync(Connection, Transaction, poll, cancellationToken);
         return 0;
-    }
-
-    private int Notify(Watch watch, string type, DateTimeOffset now, string? videoJson)
-    {
-        if (!watch.Events.Contains(type))
-        {
-            return 0;
-        }
-
-        db.WebhookEvents.Add(WebhookEvents.Create(watch, type, now, videoJson));
-        return 1;
     }
 }

@@ -41,7 +41,7 @@ public static class TestEventsApi
 
         // data is the watch's last video object, or {"id","object"} before the first poll, as for watch.failed.
         var webhook = WebhookEvents.Create(watch, WatchEventTypes.WatchTest, time.GetUtcNow(), watch.Video);
-        db.WebhookEvents.Add(webhook);
+        WebhookEvents.Add(db, webhook);
         await db.SaveChangesAsync(cancellationToken);
         dispatcher.Wake();
         return TypedResults.Accepted((string?)null, new TestEventResponse(webhook.Id));
