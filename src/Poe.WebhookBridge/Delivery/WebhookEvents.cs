@@ -8,8 +8,8 @@ namespace Poe.WebhookBridge.Delivery;
 
 /// <summary>
 /// Every statement that changes <c>bridge.webhook_events</c> (the outbox), each as raw SQL with positional parameters
-/// and the status values of <see cref="DeliveryStatus"/>. New rows are entities (<see cref="Create"/>) added in the
-/// transaction that stores the state they report. Two other writers are named where they must be one statement with
+/// and the status values of <see cref="DeliveryStatus"/>. A new row (<see cref="Create"/>, <see cref="AddInsert"/>) is
+/// written in the transaction that stores the state it reports. Two other writers are named where they must be one statement with
 /// another table: a recovery's hand-back (<c>Recovery/RecoverySql</c>, with its cursor) and the trigger
 /// <c>hold_events_of_disabled_endpoints</c>.
 /// </summary>
@@ -47,6 +47,11 @@ internal static class WebhookEvents
         FROM picked
         WHERE e.id = picked.id
         RETURNING e.id, e.watch_id, e.client_name, e.payload, e.callback_url, e.callback_host, e.created_at, e.attempt_count, e.next_attempt_at
+        """;
+
+    private const string Insert = """
+        INSERT INTO bridge.webhook_events (id, watch_id, client_name, type, payload, callback_url, callback_host, callback_origin, created_at, status, attempt_count, next_attempt_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
         """;
 
     private const string CountAttempt = "UPDATE bridge.webhook_events SET attempt_count = attempt_count + 1 WHERE id = $1";
@@ -158,18 +163,27 @@ internal static class WebhookEvents
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Queues an event in the context's unit of work: it is stored with the state it reports, or not at all.</summary>
-    public static void Add(BridgeDbContext db, WebhookEvent webhook) => db.WebhookEvents.Add(webhook);
+    /// <summary>Adds the new row to the batch that stores the state it reports: both are stored, or neither.</summary>
+    public static void AddInsert(NpgsqlBatch batch, WebhookEvent webhook) =>
+        SqlCommands.Add(batch, Insert, webhook.Id, webhook.WatchId, webhook.ClientName, webhook.Type, webhook.Payload, webhook.CallbackUrl,
+            webhook.CallbackHost, webhook.CallbackOrigin, webhook.CreatedAt, webhook.Status, webhook.AttemptCount, (object?)webhook.NextAttemptAt);
+
+    public static async Task InsertAsync(NpgsqlDataSource dataSource, WebhookEvent webhook, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        AddInsert(batch, webhook);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <returns>The number of events queued (0 or 1): the watch's client may not have asked for this type.</returns>
-    public static int AddIfSubscribed(BridgeDbContext db, Watch watch, string type, DateTimeOffset now, string? videoJson, WatchFailure? failure = null)
+    public static int AddIfSubscribed(NpgsqlBatch batch, Watch watch, string type, DateTimeOffset now, string? videoJson, WatchFailure? failure = null)
     {
         if (!watch.Events.Contains(type))
         {
             return 0;
         }
 
-        Add(db, Create(watch, type, now, videoJson, failure));
+        AddInsert(batch, Create(watch, type, now, videoJson, failure));
         return 1;
     }
 
@@ -177,9 +191,10 @@ internal static class WebhookEvents
     /// <c>video.progress</c> is coalesced: while a watch's last progress webhook is still unsent (or held for a disabled
     /// endpoint), its body is updated instead of queueing another.
     /// </summary>
+    /// <param name="writes">Where the rewrites and new rows are added, to run in <paramref name="transaction"/>: the locks taken here hold until its end.</param>
     /// <returns>The number of watches that asked for progress webhooks.</returns>
     public static async Task<int> RecordProgressAsync(
-        BridgeDbContext db, NpgsqlConnection connection, NpgsqlTransaction transaction, List<Watch> watches, string videoJson, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatch writes, List<Watch> watches, string videoJson, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var subscribed = watches.Where(w => w.Events.Contains(WatchEventTypes.VideoProgress)).ToList();
         if (subscribed.Count == 0)
@@ -197,22 +212,16 @@ internal static class WebhookEvents
             }
         }
 
-        await using var rewrites = new NpgsqlBatch(connection, transaction);
         foreach (var watch in subscribed)
         {
             if (unsent.TryGetValue(watch.Id, out var pending))
             {
-                SqlCommands.Add(rewrites, Rewrite, pending.Id, WebhookPayload.Build(pending.Id, WatchEventTypes.VideoProgress, pending.CreatedAt, watch, videoJson, failure: null));
+                SqlCommands.Add(writes, Rewrite, pending.Id, WebhookPayload.Build(pending.Id, WatchEventTypes.VideoProgress, pending.CreatedAt, watch, videoJson, failure: null));
             }
             else
             {
-                Add(db, Create(watch, WatchEventTypes.VideoProgress, now, videoJson));
+                AddInsert(writes, Create(watch, WatchEventTypes.VideoProgress, now, videoJson));
             }
-        }
-
-        if (rewrites.BatchCommands.Count > 0)
-        {
-            await rewrites.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return subscribed.Count;

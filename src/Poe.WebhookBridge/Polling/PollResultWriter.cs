@@ -38,19 +38,24 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
             // Counted before they are read: the update locks the active watches, so none ends elsewhere (a cancel)
             // between this read and this transaction's writes. Read untracked: every change of a watch is WatchRows'.
             var videoJson = response.Outcome == PoeOutcome.Video ? response.Video!.RawJson : null;
-            await RunAsync(batch => WatchRows.AddPolls(batch, [(poll, sentAt, videoJson)]), cancellationToken);
+            await using var count = new NpgsqlBatch(Connection, Transaction);
+            WatchRows.AddPolls(count, [(poll, sentAt, videoJson)]);
+            await RunAsync(count, cancellationToken);
             watches = await db.Watches.AsNoTracking()
                 .Where(w => w.PoeKeyId == poll.PoeKeyId && w.VideoId == poll.VideoId && w.Status == WatchStatus.Active).ToListAsync(cancellationToken);
         }
 
+        // The watches' and events' writes, sent together just before the commit.
+        await using var writes = new NpgsqlBatch(Connection, Transaction);
         var events = response.Outcome switch
         {
-            PoeOutcome.Video when response.Video!.IsTerminal => await EndAsync(poll, watches, response.Video, now, cancellationToken),
-            PoeOutcome.Video => await ProgressAsync(poll, watches, response.Video!, sentAt, answeredAt, now, cancellationToken),
-            PoeOutcome.NotFound => await NotFoundAsync(poll, watches, answeredAt, now, cancellationToken),
+            PoeOutcome.Video when response.Video!.IsTerminal => await EndAsync(writes, poll, watches, response.Video, now, cancellationToken),
+            PoeOutcome.Video => await ProgressAsync(writes, poll, watches, response.Video!, sentAt, answeredAt, now, cancellationToken),
+            PoeOutcome.NotFound => await NotFoundAsync(writes, poll, watches, answeredAt, now, cancellationToken),
             PoeOutcome.Transient => await BackOffAsync(poll, answeredAt, cancellationToken),
             _ => await ReleaseAsync(poll, cancellationToken),
         };
+        await RunAsync(writes, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         foreach (var ended in watches.Where(w => w.Status != WatchStatus.Active))
@@ -87,17 +92,15 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
 
     private NpgsqlTransaction Transaction => (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
 
-    private async Task RunAsync(Action<NpgsqlBatch> add, CancellationToken cancellationToken)
+    private static async Task RunAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(Connection, Transaction);
-        add(batch);
         if (batch.BatchCommands.Count > 0)
         {
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    private async Task<int> EndAsync(ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int> EndAsync(NpgsqlBatch writes, ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var type = video.Status == VideoSnapshot.Completed ? WatchEventTypes.VideoCompleted : WatchEventTypes.VideoFailed;
         var events = 0;
@@ -106,16 +109,13 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
             watch.Status = video.Status == VideoSnapshot.Completed ? WatchStatus.Completed : WatchStatus.Failed;
             watch.EndedAt = now;
             watch.Video = video.RawJson;
-            events += WebhookEvents.AddIfSubscribed(db, watch, type, now, video.RawJson);
+            events += WebhookEvents.AddIfSubscribed(writes, watch, type, now, video.RawJson);
         }
 
         if (watches.Count > 0)
         {
-            await RunAsync(batch =>
-            {
-                WatchRows.AddEnd(batch, watches);
-                WebhookEvents.AddDropUnsentProgress(batch, [.. watches.Select(w => w.Id)], now);
-            }, cancellationToken);
+            WatchRows.AddEnd(writes, watches);
+            WebhookEvents.AddDropUnsentProgress(writes, [.. watches.Select(w => w.Id)], now);
         }
 
         _finished = (video, await VideoPolls.DeleteAsync(Connection, Transaction, poll, cancellationToken));
@@ -123,7 +123,7 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
     }
 
     private async Task<int> ProgressAsync(
-        ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset sentAt, DateTimeOffset answeredAt, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlBatch writes, ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset sentAt, DateTimeOffset answeredAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         foreach (var watch in watches)
         {
@@ -131,12 +131,12 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
         }
 
         var events = RoutinePoll.HasChanged(poll, video)
-            ? await WebhookEvents.RecordProgressAsync(db, Connection, Transaction, watches, video.RawJson, now, cancellationToken)
+            ? await WebhookEvents.RecordProgressAsync(Connection, Transaction, writes, watches, video.RawJson, now, cancellationToken)
             : 0;
 
         // The same statement as the batched routine polls, in this transaction: the claim is locked, its lease current.
         var plan = RoutinePoll.Plan(planner, poll, video, sentAt, answeredAt);
-        await RunAsync(batch => batch.BatchCommands.Add(videoPolls.StorePolls([plan])), cancellationToken);
+        writes.BatchCommands.Add(videoPolls.StorePolls([plan]));
         return events;
     }
 
@@ -170,17 +170,14 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
             """, cancellationToken);
     }
 
-    private async Task<int> NotFoundAsync(ClaimedPoll poll, List<Watch> watches, DateTimeOffset answeredAt, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int> NotFoundAsync(NpgsqlBatch writes, ClaimedPoll poll, List<Watch> watches, DateTimeOffset answeredAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var events = 0;
         var grace = polling.Value.NotFoundGracePeriod;
-        await RunAsync(batch =>
+        foreach (var watch in watches.Where(w => w.CreatedAt + grace <= now))
         {
-            foreach (var watch in watches.Where(w => w.CreatedAt + grace <= now))
-            {
-                events += WatchFailures.Fail(db, batch, watch, WatchFailures.VideoNotFound, now);
-            }
-        }, cancellationToken);
+            events += WatchFailures.Fail(writes, watch, WatchFailures.VideoNotFound, now);
+        }
 
         if (watches.All(w => w.Status != WatchStatus.Active))
         {

@@ -38,11 +38,10 @@ public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> pol
             await using var failures = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
             foreach (var watch in expired)
             {
-                events += WatchFailures.Fail(db, failures, watch, rejected.Contains(watch.PoeKeyId) ? WatchFailures.Unauthorized : WatchFailures.TimedOut, now);
+                events += WatchFailures.Fail(failures, watch, rejected.Contains(watch.PoeKeyId) ? WatchFailures.Unauthorized : WatchFailures.TimedOut, now);
             }
 
             await failures.ExecuteNonQueryAsync(cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -1,6 +1,5 @@
 using Npgsql;
 using Poe.WebhookBridge.Delivery;
-using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Polling;
@@ -22,8 +21,8 @@ internal static class WatchFailures
     };
 
     /// <returns>The number of events queued (0 or 1).</returns>
-    /// <param name="batch">Where the watch's update is added, to run in the transaction that <paramref name="db"/> saves the event in.</param>
-    public static int Fail(BridgeDbContext db, NpgsqlBatch batch, Watch watch, string reason, DateTimeOffset now)
+    /// <param name="batch">Where the watch's update and its event are added, to run in one transaction.</param>
+    public static int Fail(NpgsqlBatch batch, Watch watch, string reason, DateTimeOffset now)
     {
         var failure = new WatchFailure(reason, Messages[reason]);
         watch.Status = WatchStatus.Failed;
@@ -31,6 +30,6 @@ internal static class WatchFailures
         watch.FailureReason = failure.Reason;
         watch.FailureMessage = failure.Message;
         WatchRows.AddFail(batch, watch);
-        return WebhookEvents.AddIfSubscribed(db, watch, WatchEventTypes.WatchFailed, now, watch.Video, failure);
+        return WebhookEvents.AddIfSubscribed(batch, watch, WatchEventTypes.WatchFailed, now, watch.Video, failure);
     }
 }
