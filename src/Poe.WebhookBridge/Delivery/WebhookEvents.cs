@@ -9,8 +9,8 @@ namespace Poe.WebhookBridge.Delivery;
 /// <summary>
 /// Every statement that changes <c>bridge.webhook_events</c> (the outbox), each as raw SQL with positional parameters
 /// and the status values of <see cref="DeliveryStatus"/>. A new row (<see cref="Create"/>, <see cref="AddInsert"/>) is
-/// written in the transaction that stores the state it reports. Two other writers are named where they must be one statement with
-/// another table: a recovery's hand-back (<c>Recovery/RecoverySql</c>, with its cursor) and the trigger
+/// written in the transaction that stores the state it reports. Two other writers are named where they must be one
+/// statement with another table: a recovery's hand-back (<c>Recovery/RecoverySql</c>, with its cursor) and the trigger
 /// <c>hold_events_of_disabled_endpoints</c>.
 /// </summary>
 internal static class WebhookEvents
