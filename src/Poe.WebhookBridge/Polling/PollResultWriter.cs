@@ -56,7 +56,6 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
             _ => await ReleaseAsync(poll, cancellationToken),
         };
         await RunAsync(writes, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         foreach (var ended in watches.Where(w => w.Status != WatchStatus.Active))
         {
