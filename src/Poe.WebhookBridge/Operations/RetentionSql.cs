@@ -40,13 +40,4 @@ internal static class RetentionSql
         WHERE w.id = batch.id
           AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('pending', 'held'))
         """;
-
-    /// <summary>By ctid, so the delete reads exactly the rows its subquery locked, not the whole table to match them.</summary>
-    public static FormattableString DeleteIdempotencyRecords(DateTimeOffset createdBefore, int limit) => $"""
-        DELETE FROM bridge.idempotency_records WHERE ctid = ANY(ARRAY(
-            SELECT ctid FROM bridge.idempotency_records
-            WHERE created_at <= {createdBefore}
-            ORDER BY created_at
-            LIMIT {limit} FOR UPDATE SKIP LOCKED))
-        """;
 }
