@@ -19,7 +19,7 @@ namespace Poe.WebhookBridge.Operations;
 [Queue("default")]
 [AutomaticRetry(Attempts = 0)]
 public sealed partial class RetentionJob(
-    BridgeDbContext db, NpgsqlDataSource dataSource, GatewayRequests gatewayRequests, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger)
+    NpgsqlDataSource dataSource, IdempotencyStore idempotency, GatewayRequests gatewayRequests, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger)
 {
     public const string RecurringJobId = "bridge:purge-ended-watches";
     public const int BatchSize = 1000;
@@ -54,7 +54,7 @@ public sealed partial class RetentionJob(
         }
 
         var idempotencyRecords = await DeleteInBatchesAsync(
-            () => db.Database.ExecuteSqlAsync(RetentionSql.DeleteIdempotencyRecords(createdBefore, BatchSize), cancellationToken), cancellationToken);
+            () => idempotency.PurgeExpiredAsync(createdBefore, BatchSize, cancellationToken), cancellationToken);
 
         var answeredGatewayRequests = await DeleteInBatchesAsync(
             () => gatewayRequests.PurgeAnsweredAsync(createdBefore, BatchSize, cancellationToken), cancellationToken);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Poe.WebhookBridge.Clients;
-using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Infrastructure.Problems;
 using CreateWatchResult = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.Created<Poe.WebhookBridge.Watches.WatchResponse>,
@@ -21,6 +20,7 @@ internal static class CreateWatchEndpoint
         HttpContext context,
         ClientRegistry clients,
         WatchRegistrar registrar,
+        IdempotencyStore idempotencyStore,
         CallbackUrlValidator callbackValidator,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -35,7 +35,7 @@ internal static class CreateWatchEndpoint
         using (input)
         {
             var idempotency = input.Key is null ? null : IdempotencyClaim.For(input.Key, input.Body);
-            if (idempotency is not null && await ReplayAsync(context, client, idempotency, time, cancellationToken) is { } replay)
+            if (idempotency is not null && await ReplayAsync(context, client, idempotencyStore, idempotency, time, cancellationToken) is { } replay)
             {
                 return replay;
             }
@@ -43,7 +43,7 @@ internal static class CreateWatchEndpoint
             var (request, problem) = await ValidateAsync(input.Document.RootElement, callbackValidator, cancellationToken);
             return request is null
                 ? problem!
-                : await RegisterAsync(context, client, registrar, request, idempotency, time, cancellationToken);
+                : await RegisterAsync(context, client, registrar, idempotencyStore, request, idempotency, time, cancellationToken);
         }
     }
 
@@ -58,13 +58,13 @@ internal static class CreateWatchEndpoint
 
     /// <summary>201 for a new watch, 200 for the identical active one; a concurrent request with the same key that won answers as it did.</summary>
     private static async Task<CreateWatchResult> RegisterAsync(
-        HttpContext context, Client client, WatchRegistrar registrar, CreateWatchRequest request, IdempotencyClaim? idempotency, TimeProvider time,
+        HttpContext context, Client client, WatchRegistrar registrar, IdempotencyStore store, CreateWatchRequest request, IdempotencyClaim? idempotency, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var result = await registrar.RegisterAsync(client, request, idempotency, cancellationToken);
         if (result.Watch is null)
         {
-            return await ReplayAsync(context, client, idempotency!, time, cancellationToken)
+            return await ReplayAsync(context, client, store, idempotency!, time, cancellationToken)
                 ?? throw new InvalidOperationException("An idempotency race left no stored answer.");
         }
 
@@ -75,11 +75,9 @@ internal static class CreateWatchEndpoint
 
     /// <summary>The stored answer to this key, or a 422 when the key came with another body; null when the key is new.</summary>
     private static async Task<CreateWatchResult?> ReplayAsync(
-        HttpContext context, Client client, IdempotencyClaim idempotency, TimeProvider time, CancellationToken cancellationToken)
+        HttpContext context, Client client, IdempotencyStore store, IdempotencyClaim idempotency, TimeProvider time, CancellationToken cancellationToken)
     {
-        // Resolved only here: most registrations carry no key, and a DbContext costs a registration more than its SQL.
-        var db = context.RequestServices.GetRequiredService<BridgeDbContext>();
-        var record = await db.FindAsync(client.Name, idempotency.Key, time.GetUtcNow(), cancellationToken);
+        var record = await store.FindAsync(client.Name, idempotency.Key, time.GetUtcNow(), cancellationToken);
         if (record is null)
         {
             return null;

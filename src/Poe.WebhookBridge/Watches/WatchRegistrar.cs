@@ -1,9 +1,7 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Poe.WebhookBridge.Clients;
 using Poe.WebhookBridge.Infrastructure;
-using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Watches;
@@ -13,12 +11,12 @@ namespace Poe.WebhookBridge.Watches;
 /// transaction — or finds the identical active one.
 /// </summary>
 internal sealed class WatchRegistrar(
-    NpgsqlDataSource dataSource, IServiceProvider services, TimeProvider time, IOptions<PollingOptions> polling, PollPlanner planner, WatchResponseWriter writer, ILogger<WatchRegistrar> logger)
+    NpgsqlDataSource dataSource, TimeProvider time, IOptions<PollingOptions> polling, PollPlanner planner, WatchResponseWriter writer, ILogger<WatchRegistrar> logger)
 {
     private const int Attempts = 3;
 
     public Task<RegistrationResult> RegisterAsync(Client client, CreateWatchRequest request, IdempotencyClaim? idempotency, CancellationToken cancellationToken) =>
-        RegisterAsync(client, request, video: null, idempotency is null ? null : (connection, transaction, result, now) => WatchInsert.RecordAsync(connection, transaction, new IdempotencyRecord
+        RegisterAsync(client, request, video: null, idempotency is null ? null : (connection, transaction, result, now) => IdempotencyStore.RecordAsync(connection, transaction, new IdempotencyRecord
         {
             ClientName = client.Name,
             Key = idempotency.Key,
@@ -90,9 +88,9 @@ internal sealed class WatchRegistrar(
         {
             result = new RegistrationResult(WatchResponse.From(watch, due), Created: true);
         }
-        else if (await FindIdenticalAsync(watch, cancellationToken) is { } existing)
+        else if (await WatchInsert.FindIdenticalAsync(connection, transaction, watch, cancellationToken) is var (existing, existingDue))
         {
-            result = new RegistrationResult(existing, Created: false);
+            result = new RegistrationResult(WatchResponse.From(existing, existingDue), Created: false);
         }
         else
         {
@@ -111,23 +109,6 @@ internal sealed class WatchRegistrar(
         }
 
         return result;
-    }
-
-    private async Task<WatchResponse?> FindIdenticalAsync(Watch watch, CancellationToken cancellationToken)
-    {
-        // Resolved only on this rare path: creating a DbContext costs a registration more than its SQL.
-        var db = services.GetRequiredService<BridgeDbContext>();
-        var existing = await db.Watches.AsNoTracking().SingleOrDefaultAsync(
-            w => w.ClientName == watch.ClientName && w.VideoId == watch.VideoId && w.CallbackUrl == watch.CallbackUrl && w.Status == WatchStatus.Active,
-            cancellationToken);
-        if (existing is null)
-        {
-            return null;
-        }
-
-        var due = await db.VideoPolls.Where(p => p.PoeKeyId == existing.PoeKeyId && p.VideoId == existing.VideoId)
-            .Select(p => (DateTimeOffset?)p.NextPollAt).SingleOrDefaultAsync(cancellationToken);
-        return WatchResponse.From(existing, due);
     }
 }
 

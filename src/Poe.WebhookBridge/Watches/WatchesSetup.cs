@@ -7,6 +7,7 @@ internal static class WatchesSetup
     public static WebApplicationBuilder AddWatches(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<WatchRegistrar>();
+        builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton<WatchResponseWriter>();
         builder.Services.AddSingleton<CallbackAddressGuard>();
         builder.Services.AddSingleton<CallbackUrlValidator>();

@@ -66,6 +66,8 @@ public sealed class CostAtScaleTests(CostAtScaleDatabase data, ITestOutputHelper
             new("video", NpgsqlDbType.Jsonb) { Value = DBNull.Value }, new("now", Now), new("first_poll_at", Now), new("interval", TimeSpan.FromSeconds(5)),
         };
         AssertCheap(await QueryPlan.ExplainAsync(connection, WatchInsert.InsertSql, parameters), rowsAtMost: 10);
+        NpgsqlParameter[] identity = [new("client_name", "c7"), new("video_id", "video_new"), new("callback_url", "http://10.0.0.7:8080/hook")];
+        AssertCheap(await QueryPlan.ExplainAsync(connection, WatchInsert.FindIdenticalSql, identity), rowsAtMost: 10);
     }
 
     [Fact]
@@ -121,7 +123,9 @@ public sealed class CostAtScaleTests(CostAtScaleDatabase data, ITestOutputHelper
         AssertCheap(await QueryPlan.ExplainAsync(connection, DeliveryAttempts.PurgeSql, Values((object)ids)), rowsAtMost: 5 * Batch);
         AssertCheap(await QueryPlan.ExplainAsync(connection, WebhookEvents.PurgeSql, Values((object)ids)), rowsAtMost: 5 * Batch);
         AssertCheap(await QueryPlan.ExplainAsync(connection, WatchRows.PurgeSql, Values((object)ids)), rowsAtMost: 5 * Batch);
-        AssertCheap(await QueryPlan.ExplainAsync(connection, RetentionSql.DeleteIdempotencyRecords(Now.AddHours(-24), Batch)), rowsAtMost: 3 * Batch);
+        AssertCheap(
+            await QueryPlan.ExplainAsync(connection, IdempotencyStore.PurgeExpiredSql, [new("created_before", Now.AddHours(-24)), new("limit", Batch)]),
+            rowsAtMost: 3 * Batch);
         AssertCheap(await QueryPlan.ExplainAsync(connection, GatewayRequests.PurgeAnsweredSql,
             [new("done", GatewayRequestState.Done), new("completed_before", Now.AddHours(-24)), new("limit", Batch)]), rowsAtMost: 3 * Batch);
     }
