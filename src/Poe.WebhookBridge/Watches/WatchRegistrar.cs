@@ -49,7 +49,7 @@ internal sealed class WatchRegistrar(
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && attempt < Attempts)
             {
-                if (ex.ConstraintName != WatchInsert.ActiveIdentityIndex)
+                if (ex.ConstraintName != WatchRows.ActiveIdentityIndex)
                 {
                     // Another request with the same Idempotency-Key won the race: its answer is now stored.
                     return RegistrationResult.IdempotencyRace;
@@ -82,13 +82,13 @@ internal sealed class WatchRegistrar(
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // Without a record the insert is one statement, atomic by itself.
         await using var transaction = record is null ? null : await connection.BeginTransactionAsync(cancellationToken);
-        var due = await WatchInsert.TryInsertAsync(connection, transaction, watch, firstPollAt, polling.Value.Interval, cancellationToken);
+        var due = await WatchRows.TryInsertAsync(connection, transaction, watch, firstPollAt, polling.Value.Interval, cancellationToken);
         RegistrationResult result;
         if (due is not null)
         {
             result = new RegistrationResult(WatchResponse.From(watch, due), Created: true);
         }
-        else if (await WatchInsert.FindIdenticalAsync(connection, transaction, watch, cancellationToken) is var (existing, existingDue))
+        else if (await IdenticalWatch.FindAsync(connection, transaction, watch, cancellationToken) is var (existing, existingDue))
         {
             result = new RegistrationResult(WatchResponse.From(existing, existingDue), Created: false);
         }

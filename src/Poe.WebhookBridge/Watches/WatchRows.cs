@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Polling;
@@ -8,11 +9,50 @@ namespace Poe.WebhookBridge.Watches;
 /// <summary>
 /// Every statement that changes <c>bridge.watches</c> after registration, as raw SQL with positional parameters and the
 /// values of <see cref="WatchStatus"/>, each run in the caller's transaction: what a poll found (batched and single),
-/// ending a watch (terminal video, failure, cancellation) and retention's purge. The registration's INSERT is one
-/// statement with the video's poll target and the idempotency record, so it is <see cref="WatchInsert"/>'s.
+/// ending a watch (terminal video, failure, cancellation) and retention's purge; and the registration's INSERT, one
+/// round trip with the video's poll target (named parameters, as it has many).
 /// </summary>
 internal static class WatchRows
 {
+    // A registration in one round trip, where EF Core took six (select, upsert, savepoint, insert, release, commit).
+    /// <summary>The natural dedupe of SPEC §2: at most one active watch per client, video and callback URL.</summary>
+    public const string ActiveIdentityIndex = "ix_watches_active_identity";
+
+    // The video's poll is scheduled only when no identical watch is active, and the watch is inserted from the row the
+    // upsert returns, so it comes after the poll row lock. A concurrent identical insert fails on the unique index. The
+    // status is part of the text, not a parameter, so the identical-watch check matches the partial index in every plan.
+    internal static readonly string InsertSql = $"""
+        WITH identical AS (
+            SELECT 1 FROM bridge.watches
+            WHERE client_name = @client_name AND video_id = @video_id AND callback_url = @callback_url AND status = '{WatchStatus.Active}'),
+        poll AS ({VideoPolls.Upsert("NOT EXISTS (SELECT 1 FROM identical)")}),
+        watch AS (
+            INSERT INTO bridge.watches (id, client_name, video_id, callback_url, poe_key_id, events, metadata, status, video, poll_count, created_at)
+            SELECT @id, @client_name, @video_id, @callback_url, @poe_key_id, @events, @metadata, '{WatchStatus.Active}', @video, 0, @now FROM poll)
+        SELECT next_poll_at FROM poll
+        """;
+
+    /// <summary>Inserts the watch and schedules its video; null, inserting nothing, when an identical watch is active.</summary>
+    public static async Task<DateTimeOffset?> TryInsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Watch watch, DateTimeOffset firstPollAt, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        command.Parameters.AddWithValue("id", watch.Id);
+        command.Parameters.AddWithValue("client_name", watch.ClientName);
+        command.Parameters.AddWithValue("video_id", watch.VideoId);
+        command.Parameters.AddWithValue("callback_url", watch.CallbackUrl);
+        command.Parameters.AddWithValue("poe_key_id", watch.PoeKeyId);
+        command.Parameters.AddWithValue("events", watch.Events);
+        command.Parameters.AddWithValue("metadata", NpgsqlDbType.Jsonb, WatchMetadata.ToJson(watch.Metadata));
+        // Known at registration only when the bridge created the video itself (Gateway): Poe's answer to the create.
+        command.Parameters.AddWithValue("video", NpgsqlDbType.Jsonb, (object?)watch.Video ?? DBNull.Value);
+        command.Parameters.AddWithValue("now", watch.CreatedAt);
+        command.Parameters.AddWithValue("first_poll_at", firstPollAt);
+        command.Parameters.AddWithValue("interval", interval);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
+    }
+
     // Every active watch of each polled video ($1 key, $2 video), only while the claim's lease ($3) is current; a null
     // video ($5) keeps the last one (an answer without a video object).
     public const string StorePollsSql = $"""

@@ -65,9 +65,9 @@ public sealed class CostAtScaleTests(CostAtScaleDatabase data, ITestOutputHelper
             new("poe_key_id", "pk_7"), new("events", new[] { "video.completed" }), new("metadata", NpgsqlDbType.Jsonb) { Value = "{}" },
             new("video", NpgsqlDbType.Jsonb) { Value = DBNull.Value }, new("now", Now), new("first_poll_at", Now), new("interval", TimeSpan.FromSeconds(5)),
         };
-        AssertCheap(await QueryPlan.ExplainAsync(connection, WatchInsert.InsertSql, parameters), rowsAtMost: 10);
+        AssertCheap(await QueryPlan.ExplainAsync(connection, WatchRows.InsertSql, parameters), rowsAtMost: 10);
         NpgsqlParameter[] identity = [new("client_name", "c7"), new("video_id", "video_new"), new("callback_url", "http://10.0.0.7:8080/hook")];
-        AssertCheap(await QueryPlan.ExplainAsync(connection, WatchInsert.FindIdenticalSql, identity), rowsAtMost: 10);
+        AssertCheap(await QueryPlan.ExplainAsync(connection, IdenticalWatch.Sql, identity), rowsAtMost: 10);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ internal sealed class WatchConfiguration : IEntityTypeConfiguration<Watch>
         builder.HasIndex(w => new { w.ClientName, w.VideoId, w.CallbackUrl })
             .IsUnique()
             .HasFilter(ActiveOnly)
-            .HasDatabaseName(WatchInsert.ActiveIdentityIndex);
+            .HasDatabaseName(WatchRows.ActiveIdentityIndex);
         // GET /v1/watches pages newest first by (created_at, id): one index per filter keeps a page O(limit) at any depth.
         builder.HasIndex(w => new { w.ClientName, w.CreatedAt, w.Id }).IsDescending(false, true, true);
         builder.HasIndex(w => new { w.ClientName, w.Status, w.CreatedAt, w.Id }).IsDescending(false, false, true, true)
