@@ -16,7 +16,6 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
 {
     public const string RecurringJobId = "bridge:poll-due-videos";
 
-    private const int BatchSize = 100;
     private static readonly TimeSpan Span = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(50);
 
@@ -28,22 +27,27 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
             delivery.Wake();
         }
 
-        await planner.RefreshAsync(cancellationToken);
-
+        // The planner re-reads its inputs beside the claims, not before them: the claims need not wait for it.
+        var refresh = planner.RefreshAsync(cancellationToken);
         while (time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
         {
-            var room = Math.Min(runner.FreeSlots, BatchSize);
+            // Each claim asks for all the runner has room for: a claim's few round trips and key locks cost the same for
+            // one poll or many, so the fewer claims a second, the more of the database's time goes to polls.
+            var room = runner.FreeSlots;
             var claimed = room > 0 ? await ClaimAsync(room, cancellationToken) : [];
             foreach (var poll in claimed)
             {
                 runner.Start(poll);
             }
 
-            if (claimed.Count < BatchSize)
+            // Less than asked for: nothing else is due (or the runner is full); look again shortly.
+            if (room == 0 || claimed.Count < room)
             {
                 await Task.Delay(IdleWait, time, cancellationToken);
             }
         }
+
+        await refresh;
     }
 
     private async Task<IReadOnlyList<ClaimedPoll>> ClaimAsync(int room, CancellationToken cancellationToken)
