@@ -19,6 +19,10 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
     private static readonly TimeSpan Span = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(50);
 
+    // The fewest free runner slots worth a claim: a claim's round trips cost the same for 1 poll as for 256, so
+    // claiming each slot as it frees up would spend the database on claims instead of polls.
+    private const int MinClaim = PollRunner.MaxInFlight / 4;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var until = time.GetUtcNow() + Span;
@@ -34,14 +38,14 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
             // Each claim asks for all the runner has room for: a claim's few round trips and key locks cost the same for
             // one poll or many, so the fewer claims a second, the more of the database's time goes to polls.
             var room = runner.FreeSlots;
-            var claimed = room > 0 ? await ClaimAsync(room, cancellationToken) : [];
+            var claimed = room >= MinClaim ? await ClaimAsync(room, cancellationToken) : [];
             foreach (var poll in claimed)
             {
                 runner.Start(poll);
             }
 
-            // Less than asked for: nothing else is due (or the runner is full); look again shortly.
-            if (room == 0 || claimed.Count < room)
+            // Less than asked for (nothing else is due), or too little room for a claim: look again shortly.
+            if (room < MinClaim || claimed.Count < room)
             {
                 await Task.Delay(IdleWait, time, cancellationToken);
             }
