@@ -22,6 +22,7 @@ public sealed class BridgeMetrics
     private readonly Histogram<double> _pollLagSeconds;
     private readonly Histogram<double> _pollClaimSeconds;
     private long _activeWatches;
+    private long _activeWatchesCountedAt;
     private long _endpointsDisabled;
 
     public BridgeMetrics(IMeterFactory meterFactory)
@@ -53,6 +54,19 @@ public sealed class BridgeMetrics
     public void PollClaim(TimeSpan duration) => _pollClaimSeconds.Record(duration.TotalSeconds);
 
     public void ActiveWatches(long count) => Interlocked.Exchange(ref _activeWatches, count);
+
+    /// <summary>
+    /// How often the active-watch gauge is recounted: counting reads every active watch, so it costs in proportion to
+    /// them, and once per common scrape interval keeps that cost from growing with how often the poll tick runs.
+    /// </summary>
+    public static readonly TimeSpan ActiveWatchesEvery = TimeSpan.FromSeconds(15);
+
+    /// <summary>Whether the active-watch gauge is due for a recount at <paramref name="now"/>; true to one caller at a time.</summary>
+    public bool ActiveWatchesDue(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref _activeWatchesCountedAt);
+        return now.UtcTicks - last >= ActiveWatchesEvery.Ticks && Interlocked.CompareExchange(ref _activeWatchesCountedAt, now.UtcTicks, last) == last;
+    }
 
     public void EndpointsDisabled(long count) => Interlocked.Exchange(ref _endpointsDisabled, count);
 }

@@ -16,9 +16,12 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
 {
     public const string RecurringJobId = "bridge:poll-due-videos";
 
-    private const int BatchSize = 100;
     private static readonly TimeSpan Span = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(50);
+
+    // The fewest free runner slots worth a claim: a claim's round trips cost the same for 1 poll as for 256, so
+    // claiming each slot as it frees up would spend the database on claims instead of polls.
+    private const int MinClaim = PollRunner.MaxInFlight / 4;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -28,22 +31,27 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
             delivery.Wake();
         }
 
-        await planner.RefreshAsync(cancellationToken);
-
+        // The planner re-reads its inputs beside the claims, not before them: the claims need not wait for it.
+        var refresh = planner.RefreshAsync(cancellationToken);
         while (time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
         {
-            var room = Math.Min(runner.FreeSlots, BatchSize);
-            var claimed = room > 0 ? await ClaimAsync(room, cancellationToken) : [];
+            // Each claim asks for all the runner has room for: a claim's few round trips and key locks cost the same for
+            // one poll or many, so the fewer claims a second, the more of the database's time goes to polls.
+            var room = runner.FreeSlots;
+            var claimed = room >= MinClaim ? await ClaimAsync(room, cancellationToken) : [];
             foreach (var poll in claimed)
             {
                 runner.Start(poll);
             }
 
-            if (claimed.Count < BatchSize)
+            // Less than asked for (nothing else is due), or too little room for a claim: look again shortly.
+            if (room < MinClaim || claimed.Count < room)
             {
                 await Task.Delay(IdleWait, time, cancellationToken);
             }
         }
+
+        await refresh;
     }
 
     private async Task<IReadOnlyList<ClaimedPoll>> ClaimAsync(int room, CancellationToken cancellationToken)

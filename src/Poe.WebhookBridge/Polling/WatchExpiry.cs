@@ -10,7 +10,8 @@ namespace Poe.WebhookBridge.Polling;
 
 /// <summary>
 /// Fails watches older than <c>Polling:MaxWatchDuration</c> — as <c>unauthorized</c> when Poe rejects their key (such
-/// watches are never failed earlier for it), otherwise <c>timed_out</c> — and refreshes the active-watch gauge.
+/// watches are never failed earlier for it), otherwise <c>timed_out</c> — and refreshes the active-watch gauge (at most every
+/// <see cref="BridgeMetrics.ActiveWatchesEvery"/>).
 /// </summary>
 public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> polling, BridgeMetrics metrics, TimeProvider time, ILogger<WatchExpiry> logger)
 {
@@ -50,7 +51,11 @@ public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> pol
             WatchLog.Ended(logger, watch);
         }
 
-        metrics.ActiveWatches(await db.Watches.CountAsync(w => w.Status == WatchStatus.Active, cancellationToken));
+        if (metrics.ActiveWatchesDue(now))
+        {
+            metrics.ActiveWatches(await db.Watches.CountAsync(w => w.Status == WatchStatus.Active, cancellationToken));
+        }
+
         return events > 0;
     }
 }

@@ -111,6 +111,20 @@ public sealed class ClaimPlanTests : IAsyncLifetime
         Assert.True(read <= (2 * taken) + (Keys * reserved), $"Taking {taken} slots read {read} of {Keys * SlotsPerKey}.");
     }
 
+    [Fact]
+    public async Task The_claim_index_keeps_one_entry_per_row_so_a_scan_marks_each_dead_one_on_its_own()
+    {
+        // Deduplicated entries share one posting list, which a scan marks dead only once every row in it is dead: rows
+        // due at one instant would then be re-read by every claim until vacuum.
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'ix_video_polls_poe_key_id_claim_order'", connection);
+        var options = await command.ExecuteScalarAsync() as string ?? "";
+
+        Assert.Contains("deduplicate_items=false", options, StringComparison.OrdinalIgnoreCase);
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_database);

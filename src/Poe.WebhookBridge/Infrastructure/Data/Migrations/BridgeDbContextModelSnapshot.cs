@@ -569,11 +569,9 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.HasKey("PoeKeyId", "VideoId")
                         .HasName("pk_video_polls");
 
-                    b.HasIndex("NextPollAt")
-                        .HasDatabaseName("ix_video_polls_next_poll_at");
-
                     b.HasIndex("PoeKeyId", "ClaimOrder")
-                        .HasDatabaseName("ix_video_polls_poe_key_id_claim_order");
+                        .HasDatabaseName("ix_video_polls_poe_key_id_claim_order")
+                        .HasAnnotation("Npgsql:StorageParameter:deduplicate_items", false);
 
                     b.ToTable("video_polls", "bridge");
                 });
