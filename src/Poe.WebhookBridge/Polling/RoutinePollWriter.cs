@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Infrastructure;
 
 namespace Poe.WebhookBridge.Polling;
@@ -45,9 +46,7 @@ public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, Video
             """, batch));
         commands.BatchCommands.Add(videoPolls.StorePolls(batch));
 
-        var keys = new NpgsqlBatchCommand(PoeKeyThrottle.KeysAnsweredSql);
-        keys.Parameters.AddRange(PoeKeyThrottle.KeysAnsweredParameters([.. batch.Select(r => r.Poll.PoeKeyId).Distinct()], time.GetUtcNow()));
-        commands.BatchCommands.Add(keys);
+        PoeBudget.AddAnswered(commands, [.. batch.Select(r => r.Poll.PoeKeyId).Distinct()], time.GetUtcNow());
 
         await commands.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
