@@ -20,7 +20,7 @@ namespace Poe.WebhookBridge.Budget;
 /// is this request's. A few slots per key are never given to polls (<see cref="ReservedSlots"/>).</item>
 /// </list>
 /// </summary>
-public sealed class PoeBudget(NpgsqlDataSource dataSource, IOptions<PoeOptions> poe, TimeProvider time)
+public sealed class PoeBudget(NpgsqlDataSource dataSource, TimeProvider time, IOptions<PoeOptions> poe)
 {
     /// <summary>A claim not sent within this is given back unsent: its slot was counted from the claim.</summary>
     public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(1);

@@ -20,7 +20,7 @@ public sealed class LargeBacklogTests(ITestOutputHelper output)
     private const int Budget = 7_200;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Watching = TimeSpan.FromSeconds(45);
-    // A claim is sent within PollClaimer.SendDeadline (1 s); what Poe logs as one claim's polls may spread that much and
+    // A claim is sent within PoeBudget.SendDeadline (1 s); what Poe logs as one claim's polls may spread that much and
     // more on a loaded machine, so "before" is judged with this slack.
     private static readonly TimeSpan OrderSlack = TimeSpan.FromSeconds(3);
 
