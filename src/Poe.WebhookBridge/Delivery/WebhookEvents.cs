@@ -8,9 +8,9 @@ namespace Poe.WebhookBridge.Delivery;
 
 /// <summary>
 /// Every statement that changes <c>bridge.webhook_events</c> (the outbox), each as raw SQL with positional parameters
-/// and the status values of <see cref="DeliveryStatus"/>. New rows are entities (<see cref="Create"/>) added in the
-/// transaction that stores the state they report. Two other writers are named where they must be one statement with
-/// another table: a recovery's hand-back (<c>Recovery/RecoverySql</c>, with its cursor) and the trigger
+/// and the status values of <see cref="DeliveryStatus"/>. A new row (<see cref="Create"/>, <see cref="AddInsert"/>) is
+/// written in the transaction that stores the state it reports. Two other writers are named where they must be one
+/// statement with another table: a recovery's hand-back (<c>Recovery/RecoverySql</c>, with its cursor) and the trigger
 /// <c>hold_events_of_disabled_endpoints</c>.
 /// </summary>
 internal static class WebhookEvents
@@ -49,6 +49,11 @@ internal static class WebhookEvents
         RETURNING e.id, e.watch_id, e.client_name, e.payload, e.callback_url, e.callback_host, e.created_at, e.attempt_count, e.next_attempt_at
         """;
 
+    private const string Insert = """
+        INSERT INTO bridge.webhook_events (id, watch_id, client_name, type, payload, callback_url, callback_host, callback_origin, created_at, status, attempt_count, next_attempt_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        """;
+
     private const string CountAttempt = "UPDATE bridge.webhook_events SET attempt_count = attempt_count + 1 WHERE id = $1";
 
     // Only while we still hold the lease: a redelivery or another instance's claim since then owns the next state.
@@ -78,6 +83,28 @@ internal static class WebhookEvents
         UPDATE bridge.webhook_events SET status = '{DeliveryStatus.Held}', next_attempt_at = NULL
         WHERE client_name = $1 AND callback_origin = $2 AND status = '{DeliveryStatus.Pending}'
           AND EXISTS (SELECT 1 FROM bridge.endpoints WHERE client_name = $1 AND url = $2 AND status = '{EndpointStatus.Disabled}')
+        """;
+
+    // A progress webhook not yet sent (a row already claimed is past 'now') or held for a disabled endpoint.
+    private const string UnsentProgress = $"""
+        type = '{WatchEventTypes.VideoProgress}'
+        AND (status = '{DeliveryStatus.Held}' OR (status = '{DeliveryStatus.Pending}' AND attempt_count = 0 AND next_attempt_at <= $2))
+        """;
+
+    // Locked so a delivery claim cannot take the row while its body changes.
+    private const string LockUnsentProgress = $"SELECT id, watch_id, created_at FROM bridge.webhook_events WHERE watch_id = ANY($1) AND {UnsentProgress} FOR UPDATE SKIP LOCKED";
+
+    private const string Rewrite = "UPDATE bridge.webhook_events SET payload = $2 WHERE id = $1";
+
+    private const string DropUnsentProgress = $"DELETE FROM bridge.webhook_events WHERE watch_id = ANY($1) AND {UnsentProgress}";
+
+    // Each purge of retention repeats the rule that keeps a watch with an event still pending delivery (a redelivery,
+    // or a retention period shorter than the retry schedule) or held for a disabled endpoint: one may have become so
+    // since the batch was picked.
+    public const string PurgeSql = $"""
+        DELETE FROM bridge.webhook_events e
+        WHERE e.watch_id = ANY($1)
+          AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = e.watch_id AND p.status IN ('{DeliveryStatus.Pending}', '{DeliveryStatus.Held}'))
         """;
 
     internal const string Release = $"""
@@ -133,6 +160,79 @@ internal static class WebhookEvents
         NpgsqlConnection connection, NpgsqlTransaction transaction, string clientName, string endpointUrl, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = SqlCommands.Create(connection, transaction, Release, clientName, endpointUrl, now);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Adds the new row to the batch that stores the state it reports: both are stored, or neither.</summary>
+    public static void AddInsert(NpgsqlBatch batch, WebhookEvent webhook) =>
+        SqlCommands.Add(batch, Insert, webhook.Id, webhook.WatchId, webhook.ClientName, webhook.Type, webhook.Payload, webhook.CallbackUrl,
+            webhook.CallbackHost, webhook.CallbackOrigin, webhook.CreatedAt, webhook.Status, webhook.AttemptCount, (object?)webhook.NextAttemptAt);
+
+    public static async Task InsertAsync(NpgsqlDataSource dataSource, WebhookEvent webhook, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        AddInsert(batch, webhook);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <returns>The number of events queued (0 or 1): the watch's client may not have asked for this type.</returns>
+    public static int AddIfSubscribed(NpgsqlBatch batch, Watch watch, string type, DateTimeOffset now, string? videoJson, WatchFailure? failure = null)
+    {
+        if (!watch.Events.Contains(type))
+        {
+            return 0;
+        }
+
+        AddInsert(batch, Create(watch, type, now, videoJson, failure));
+        return 1;
+    }
+
+    /// <summary>
+    /// <c>video.progress</c> is coalesced: while a watch's last progress webhook is still unsent (or held for a disabled
+    /// endpoint), its body is updated instead of queueing another.
+    /// </summary>
+    /// <param name="writes">Where the rewrites and new rows are added, to run in <paramref name="transaction"/>: the locks taken here hold until its end.</param>
+    /// <returns>The number of watches that asked for progress webhooks.</returns>
+    public static async Task<int> RecordProgressAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatch writes, List<Watch> watches, string videoJson, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var subscribed = watches.Where(w => w.Events.Contains(WatchEventTypes.VideoProgress)).ToList();
+        if (subscribed.Count == 0)
+        {
+            return 0;
+        }
+
+        var unsent = new Dictionary<string, (string Id, DateTimeOffset CreatedAt)>();
+        await using (var command = SqlCommands.Create(connection, transaction, LockUnsentProgress, subscribed.Select(w => w.Id).ToArray(), now))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                unsent.TryAdd(reader.GetString(1), (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(2)));
+            }
+        }
+
+        foreach (var watch in subscribed)
+        {
+            if (unsent.TryGetValue(watch.Id, out var pending))
+            {
+                SqlCommands.Add(writes, Rewrite, pending.Id, WebhookPayload.Build(pending.Id, WatchEventTypes.VideoProgress, pending.CreatedAt, watch, videoJson, failure: null));
+            }
+            else
+            {
+                AddInsert(writes, Create(watch, WatchEventTypes.VideoProgress, now, videoJson));
+            }
+        }
+
+        return subscribed.Count;
+    }
+
+    /// <summary>Drops the ended watches' unsent progress webhooks: they would arrive after the terminal one, news no longer.</summary>
+    public static void AddDropUnsentProgress(NpgsqlBatch batch, string[] watchIds, DateTimeOffset now) => SqlCommands.Add(batch, DropUnsentProgress, watchIds, now);
+
+    public static async Task<int> PurgeAsync(NpgsqlDataSource dataSource, string[] watchIds, CancellationToken cancellationToken)
+    {
+        await using var command = SqlCommands.Create(dataSource, PurgeSql, (object)watchIds);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

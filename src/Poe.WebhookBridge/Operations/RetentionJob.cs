@@ -1,6 +1,8 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Gateway;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Watches;
@@ -17,7 +19,7 @@ namespace Poe.WebhookBridge.Operations;
 [Queue("default")]
 [AutomaticRetry(Attempts = 0)]
 public sealed partial class RetentionJob(
-    BridgeDbContext db, GatewayRequests gatewayRequests, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger)
+    BridgeDbContext db, NpgsqlDataSource dataSource, GatewayRequests gatewayRequests, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger)
 {
     public const string RecurringJobId = "bridge:purge-ended-watches";
     public const int BatchSize = 1000;
@@ -32,7 +34,7 @@ public sealed partial class RetentionJob(
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = await ExpiredWatchesAsync(endedBefore, cancellationToken);
+            var batch = await WatchRows.ExpiredAsync(dataSource, endedBefore, BatchSize, cancellationToken);
             if (batch.Count == 0)
             {
                 break;
@@ -40,9 +42,9 @@ public sealed partial class RetentionJob(
 
             // Children first, so each statement touches one table only.
             var ids = batch.ToArray();
-            attempts += await db.Database.ExecuteSqlAsync(RetentionSql.DeleteAttempts(ids), cancellationToken);
-            events += await db.Database.ExecuteSqlAsync(RetentionSql.DeleteEvents(ids), cancellationToken);
-            var deleted = await db.Database.ExecuteSqlAsync(RetentionSql.DeleteWatches(ids), cancellationToken);
+            attempts += await DeliveryAttempts.PurgeAsync(dataSource, ids, cancellationToken);
+            events += await WebhookEvents.PurgeAsync(dataSource, ids, cancellationToken);
+            var deleted = await WatchRows.PurgeAsync(dataSource, ids, cancellationToken);
             watches += deleted;
             if (deleted == 0)
             {
@@ -59,9 +61,6 @@ public sealed partial class RetentionJob(
 
         LogPurged(logger, watches, events, attempts, idempotencyRecords + answeredGatewayRequests, options.Value.Period);
     }
-
-    private Task<List<string>> ExpiredWatchesAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken) =>
-        db.Database.SqlQuery<string>(RetentionSql.ExpiredWatches(endedBefore, BatchSize)).ToListAsync(cancellationToken);
 
     private static async Task<long> DeleteInBatchesAsync(Func<Task<int>> deleteBatch, CancellationToken cancellationToken)
     {

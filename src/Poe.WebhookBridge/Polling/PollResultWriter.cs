@@ -33,24 +33,30 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
         }
 
         await PoeBudget.LearnAsync(Connection, Transaction, poll.PoeKeyId, response, sentAt, now, cancellationToken);
-        var watches = response.Outcome is PoeOutcome.Video or PoeOutcome.NotFound or PoeOutcome.Transient
-            ? await db.Watches.Where(w => w.PoeKeyId == poll.PoeKeyId && w.VideoId == poll.VideoId && w.Status == WatchStatus.Active).ToListAsync(cancellationToken)
-            : [];
-        foreach (var watch in watches)
+        List<Watch> watches = [];
+        if (response.Outcome is PoeOutcome.Video or PoeOutcome.NotFound or PoeOutcome.Transient)
         {
-            watch.PollCount++;
-            watch.LastPolledAt = sentAt;
+            // Counted before they are read: the update locks the active watches, so none ends elsewhere (a cancel)
+            // between this read and this transaction's writes. Read untracked: every change of a watch is WatchRows'.
+            var videoJson = response.Outcome == PoeOutcome.Video ? response.Video!.RawJson : null;
+            await using var count = new NpgsqlBatch(Connection, Transaction);
+            WatchRows.AddPolls(count, [(poll, sentAt, videoJson)]);
+            await RunAsync(count, cancellationToken);
+            watches = await db.Watches.AsNoTracking()
+                .Where(w => w.PoeKeyId == poll.PoeKeyId && w.VideoId == poll.VideoId && w.Status == WatchStatus.Active).ToListAsync(cancellationToken);
         }
 
+        // The watches' and events' writes, sent together just before the commit.
+        await using var writes = new NpgsqlBatch(Connection, Transaction);
         var events = response.Outcome switch
         {
-            PoeOutcome.Video when response.Video!.IsTerminal => await EndAsync(poll, watches, response.Video, now, cancellationToken),
-            PoeOutcome.Video => await ProgressAsync(poll, watches, response.Video!, sentAt, answeredAt, now, cancellationToken),
-            PoeOutcome.NotFound => await NotFoundAsync(poll, watches, answeredAt, now, cancellationToken),
+            PoeOutcome.Video when response.Video!.IsTerminal => await EndAsync(writes, poll, watches, response.Video, now, cancellationToken),
+            PoeOutcome.Video => await ProgressAsync(writes, poll, watches, response.Video!, sentAt, answeredAt, now, cancellationToken),
+            PoeOutcome.NotFound => await NotFoundAsync(writes, poll, watches, answeredAt, now, cancellationToken),
             PoeOutcome.Transient => await BackOffAsync(poll, answeredAt, cancellationToken),
             _ => await ReleaseAsync(poll, cancellationToken),
         };
-        await db.SaveChangesAsync(cancellationToken);
+        await RunAsync(writes, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         foreach (var ended in watches.Where(w => w.Status != WatchStatus.Active))
         {
@@ -86,7 +92,15 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
 
     private NpgsqlTransaction Transaction => (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
 
-    private async Task<int> EndAsync(ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task RunAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private async Task<int> EndAsync(NpgsqlBatch writes, ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var type = video.Status == VideoSnapshot.Completed ? WatchEventTypes.VideoCompleted : WatchEventTypes.VideoFailed;
         var events = 0;
@@ -95,35 +109,34 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
             watch.Status = video.Status == VideoSnapshot.Completed ? WatchStatus.Completed : WatchStatus.Failed;
             watch.EndedAt = now;
             watch.Video = video.RawJson;
-            events += Notify(watch, type, now, video.RawJson);
+            events += WebhookEvents.AddIfSubscribed(writes, watch, type, now, video.RawJson);
         }
 
-        // A progress webhook not yet sent (or held for a disabled endpoint) would only arrive after the terminal one: it
-        // is news no longer.
-        var ended = watches.Select(w => w.Id).ToList();
-        await db.WebhookEvents
-            .Where(e => ended.Contains(e.WatchId) && e.Type == WatchEventTypes.VideoProgress
-                && (e.Status == DeliveryStatus.Held || (e.Status == DeliveryStatus.Pending && e.AttemptCount == 0 && e.NextAttemptAt <= now)))
-            .ExecuteDeleteAsync(cancellationToken);
+        if (watches.Count > 0)
+        {
+            WatchRows.AddEnd(writes, watches);
+            WebhookEvents.AddDropUnsentProgress(writes, [.. watches.Select(w => w.Id)], now);
+        }
+
         _finished = (video, await VideoPolls.DeleteAsync(Connection, Transaction, poll, cancellationToken));
         return events;
     }
 
     private async Task<int> ProgressAsync(
-        ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset sentAt, DateTimeOffset answeredAt, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlBatch writes, ClaimedPoll poll, List<Watch> watches, VideoSnapshot video, DateTimeOffset sentAt, DateTimeOffset answeredAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         foreach (var watch in watches)
         {
             watch.Video = video.RawJson;
         }
 
-        var events = RoutinePoll.HasChanged(poll, video) ? await ProgressEvents.RecordAsync(db, watches, video.RawJson, now, cancellationToken) : 0;
+        var events = RoutinePoll.HasChanged(poll, video)
+            ? await WebhookEvents.RecordProgressAsync(Connection, Transaction, writes, watches, video.RawJson, now, cancellationToken)
+            : 0;
 
         // The same statement as the batched routine polls, in this transaction: the claim is locked, its lease current.
         var plan = RoutinePoll.Plan(planner, poll, video, sentAt, answeredAt);
-        await using var store = new NpgsqlBatch(Connection, Transaction);
-        store.BatchCommands.Add(videoPolls.StorePolls([plan]));
-        await store.ExecuteNonQueryAsync(cancellationToken);
+        writes.BatchCommands.Add(videoPolls.StorePolls([plan]));
         return events;
     }
 
@@ -157,13 +170,13 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
             """, cancellationToken);
     }
 
-    private async Task<int> NotFoundAsync(ClaimedPoll poll, List<Watch> watches, DateTimeOffset answeredAt, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<int> NotFoundAsync(NpgsqlBatch writes, ClaimedPoll poll, List<Watch> watches, DateTimeOffset answeredAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var events = 0;
         var grace = polling.Value.NotFoundGracePeriod;
         foreach (var watch in watches.Where(w => w.CreatedAt + grace <= now))
         {
-            events += WatchFailures.Fail(db, watch, WatchFailures.VideoNotFound, now);
+            events += WatchFailures.Fail(writes, watch, WatchFailures.VideoNotFound, now);
         }
 
         if (watches.All(w => w.Status != WatchStatus.Active))
@@ -190,16 +203,5 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
     {
         await VideoPolls.ReleaseAsync(Connection, Transaction, poll, cancellationToken);
         return 0;
-    }
-
-    private int Notify(Watch watch, string type, DateTimeOffset now, string? videoJson)
-    {
-        if (!watch.Events.Contains(type))
-        {
-            return 0;
-        }
-
-        db.WebhookEvents.Add(WebhookEvents.Create(watch, type, now, videoJson));
-        return 1;
     }
 }

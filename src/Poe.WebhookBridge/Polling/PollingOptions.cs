@@ -14,9 +14,3 @@ public sealed class PollingOptions
 
     public TimeSpan MaxWatchDuration { get; set; } = TimeSpan.FromDays(1);
 }
-
-public enum PollingStrategy
-{
-    Fixed,
-    Adaptive,
-}

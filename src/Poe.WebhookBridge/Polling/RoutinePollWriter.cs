@@ -1,7 +1,7 @@
 using Npgsql;
-using NpgsqlTypes;
 using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Infrastructure;
+using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Polling;
 
@@ -36,14 +36,7 @@ public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, Video
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var commands = new NpgsqlBatch(connection, transaction);
-        commands.BatchCommands.Add(Command("""
-            UPDATE bridge.watches w
-            SET poll_count = w.poll_count + 1, last_polled_at = u.sent_at, video = u.video::jsonb
-            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[]) AS u(poe_key_id, video_id, lease, sent_at, video)
-            WHERE w.poe_key_id = u.poe_key_id AND w.video_id = u.video_id AND w.status = 'active'
-              AND EXISTS (SELECT 1 FROM bridge.video_polls p
-                          WHERE p.poe_key_id = u.poe_key_id AND p.video_id = u.video_id AND p.claimed_until = u.lease)
-            """, batch));
+        WatchRows.AddPolls(commands, [.. batch.Select(r => (r.Poll, r.SentAt, (string?)r.Video.RawJson))]);
         commands.BatchCommands.Add(videoPolls.StorePolls(batch));
 
         PoeBudget.AddAnswered(commands, [.. batch.Select(r => r.Poll.PoeKeyId).Distinct()], time.GetUtcNow());
@@ -51,20 +44,6 @@ public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, Video
         await commands.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
     }
-
-    private static NpgsqlBatchCommand Command(string sql, IReadOnlyList<RoutinePoll> batch)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(r => (object?)r.Poll.PoeKeyId)));
-        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(r => (object?)r.Poll.VideoId)));
-        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(r => (object?)r.Poll.Lease)));
-        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, batch.Select(r => (object?)r.SentAt)));
-        command.Parameters.Add(Array(NpgsqlDbType.Text, batch.Select(r => (object?)r.Video.RawJson)));
-        return command;
-    }
-
-    private static NpgsqlParameter Array(NpgsqlDbType type, IEnumerable<object?> values) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values.Select(v => v ?? DBNull.Value).ToArray() };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Count} routine polls failed; their videos are polled again when the claims expire")]
     private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Polling;
 
@@ -73,12 +74,12 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
     }
 
     /// <summary>The claim's read of due targets (public so a test can EXPLAIN the very statement the claim runs).</summary>
-    public const string DueSql = """
+    public const string DueSql = $"""
         SELECT p.poe_key_id, p.video_id, p.next_poll_at, p.failure_count, p.last_status, p.last_progress,
                p.progress_started_at, p.progress_started_value,
                -- One look at the video's active watches: NULL when there are none, else whether any asked for progress.
                (SELECT bool_or('video.progress' = ANY (w.events)) FROM bridge.watches w
-                WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active')
+                WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = '{WatchStatus.Active}')
         FROM unnest(@keys::text[], @limits::int[]) AS k(id, wanted)
         CROSS JOIN LATERAL (
             SELECT * FROM bridge.video_polls p
@@ -120,12 +121,12 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
             return;
         }
 
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             DELETE FROM bridge.video_polls p
             USING unnest(@keys, @videos) AS c(poe_key_id, video_id)
             WHERE p.poe_key_id = c.poe_key_id AND p.video_id = c.video_id
               AND NOT EXISTS (SELECT 1 FROM bridge.watches w
-                              WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = 'active')
+                              WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = '{WatchStatus.Active}')
             """, connection, transaction);
         AddTargets(command.Parameters, orphans);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -246,9 +247,3 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
     private static NpgsqlParameter Array(NpgsqlDbType type, IEnumerable<object?> values) =>
         new() { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values.Select(v => v ?? DBNull.Value).ToArray() };
 }
-
-/// <summary>A due target as the claim read it: <see cref="HasWatchers"/> is false for one no active watch needs any more.</summary>
-public sealed record DueTarget(ClaimedPoll Poll, bool HasWatchers);
-
-/// <summary>The end a video was last expected at, as stored with its poll target.</summary>
-public sealed record EndEstimate(DateTimeOffset? ExpectedEndAt, double? SpreadSeconds);

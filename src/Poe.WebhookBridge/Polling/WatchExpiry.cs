@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Operations;
 using Poe.WebhookBridge.Watches;
@@ -14,27 +16,32 @@ public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> pol
 {
     private const int BatchSize = 200;
 
+    // {0} the cutoff, {1} the batch size: EF binds them as parameters.
+    private const string ExpiredSql = $$"""
+        SELECT * FROM bridge.watches WHERE status = '{{WatchStatus.Active}}' AND created_at <= {0}
+        ORDER BY created_at LIMIT {1} FOR UPDATE SKIP LOCKED
+        """;
+
     /// <returns>Whether webhook events were written.</returns>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var cutoff = now - polling.Value.MaxWatchDuration;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var expired = await db.Watches.FromSql($"""
-            SELECT * FROM bridge.watches WHERE status = 'active' AND created_at <= {cutoff}
-            ORDER BY created_at LIMIT {BatchSize} FOR UPDATE SKIP LOCKED
-            """).ToListAsync(cancellationToken);
+        // Read, not tracked: every change of a watch is a statement of WatchRows.
+        var expired = await db.Watches.FromSqlRaw(ExpiredSql, cutoff, BatchSize).AsNoTracking().ToListAsync(cancellationToken);
         var events = 0;
         if (expired.Count > 0)
         {
             var keyIds = expired.Select(w => w.PoeKeyId).Distinct().ToList();
             var rejected = await db.PoeKeys.Where(k => keyIds.Contains(k.Id) && k.UnauthorizedSince != null).Select(k => k.Id).ToListAsync(cancellationToken);
+            await using var failures = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
             foreach (var watch in expired)
             {
-                events += WatchFailures.Fail(db, watch, rejected.Contains(watch.PoeKeyId) ? WatchFailures.Unauthorized : WatchFailures.TimedOut, now);
+                events += WatchFailures.Fail(failures, watch, rejected.Contains(watch.PoeKeyId) ? WatchFailures.Unauthorized : WatchFailures.TimedOut, now);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
+            await failures.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

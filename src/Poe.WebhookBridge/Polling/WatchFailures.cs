@@ -1,5 +1,5 @@
+using Npgsql;
 using Poe.WebhookBridge.Delivery;
-using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Polling;
@@ -21,19 +21,15 @@ internal static class WatchFailures
     };
 
     /// <returns>The number of events queued (0 or 1).</returns>
-    public static int Fail(BridgeDbContext db, Watch watch, string reason, DateTimeOffset now)
+    /// <param name="batch">Where the watch's update and its event are added, to run in one transaction.</param>
+    public static int Fail(NpgsqlBatch batch, Watch watch, string reason, DateTimeOffset now)
     {
         var failure = new WatchFailure(reason, Messages[reason]);
         watch.Status = WatchStatus.Failed;
         watch.EndedAt = now;
         watch.FailureReason = failure.Reason;
         watch.FailureMessage = failure.Message;
-        if (!watch.Events.Contains(WatchEventTypes.WatchFailed))
-        {
-            return 0;
-        }
-
-        db.WebhookEvents.Add(WebhookEvents.Create(watch, WatchEventTypes.WatchFailed, now, watch.Video, failure));
-        return 1;
+        WatchRows.AddFail(batch, watch);
+        return WebhookEvents.AddIfSubscribed(batch, watch, WatchEventTypes.WatchFailed, now, watch.Video, failure);
     }
 }

@@ -1,6 +1,5 @@
 using Npgsql;
 using Poe.WebhookBridge.Delivery;
-using Poe.WebhookBridge.Infrastructure.Data;
 
 namespace Poe.WebhookBridge.Watches;
 
@@ -10,14 +9,10 @@ namespace Poe.WebhookBridge.Watches;
 /// </summary>
 internal static class WatchCancellation
 {
-    private const string Cancel = $"""
-        UPDATE bridge.watches SET status = '{WatchStatus.Cancelled}', ended_at = $2 WHERE id = $1 AND status = '{WatchStatus.Active}'
-        """;
-
     /// <returns>The cancelling statement, whose RecordsAffected says whether the watch was still active.</returns>
     public static NpgsqlBatchCommand AddTo(NpgsqlBatch batch, string watchId, DateTimeOffset endedAt)
     {
-        var cancel = SqlCommands.Add(batch, Cancel, watchId, endedAt);
+        var cancel = WatchRows.AddCancel(batch, watchId, endedAt);
         WebhookEvents.AddDropUndelivered(batch, watchId);
         return cancel;
     }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Poe.Simulator.Requests;
 using Poe.WebhookBridge.ReliabilityTests.Support;
 using Poe.WebhookBridge.Tests.Support;
 using Xunit.Abstractions;
@@ -14,11 +12,8 @@ namespace Poe.WebhookBridge.ReliabilityTests.ScaleOut;
 [Collection(ProcessTests.Name)]
 public sealed class LargeBacklogTests(ITestOutputHelper output)
 {
-    private const int Instances = 3;
+    // A demand of 3,000 polls/s at the 1 s interval against the budget's 120: one round of the backlog takes ~25 s.
     private const int Videos = 3_000;
-    // 120 polls/s against a demand of 3,000/s at the 1 s interval: one round of the backlog takes ~25 s.
-    private const int Budget = 7_200;
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Watching = TimeSpan.FromSeconds(45);
     // A claim is sent within PoeBudget.SendDeadline (1 s); what Poe logs as one claim's polls may spread that much and
     // more on a loaded machine, so "before" is judged with this slack.
@@ -27,11 +22,7 @@ public sealed class LargeBacklogTests(ITestOutputHelper output)
     [Fact]
     public async Task Three_instances_over_thousands_of_due_videos_poll_oldest_first_none_twice_within_the_interval()
     {
-        await using var cluster = await BridgeCluster.StartAsync("largebacklog", Instances, configure: s =>
-        {
-            s["Poe:RequestsPerMinute"] = Budget.ToString(CultureInfo.InvariantCulture);
-            s["Polling:Strategy"] = "Fixed";
-        });
+        await using var cluster = await BacklogRun.StartAsync("largebacklog");
         var ids = Enumerable.Range(0, Videos).Select(i => $"video_l{i:0000}").ToList();
         foreach (var id in ids)
         {
@@ -56,23 +47,19 @@ public sealed class LargeBacklogTests(ITestOutputHelper output)
 
         var polls = cluster.Poe.Requests.Since().Where(p => p.VideoId.StartsWith("video_l", StringComparison.Ordinal)).ToList();
         var byVideo = polls.GroupBy(p => p.VideoId).ToDictionary(g => g.Key, g => g.Select(p => p.AtMs).Order().ToList());
-        var closest = RequestWindows.ClosestRepeat(polls);
+        var (busiestMinute, closest) = BacklogRun.Measure(polls);
         var lastFirst = byVideo.Count == 0 ? 0 : byVideo.Values.Max(t => t[0]);
         // Oldest due first: every seeded video was due before any video polled once comes due again, so no second
         // poll goes out while a first one is still waiting.
         var early = byVideo.Where(v => v.Value.Count > 1 && v.Value[1] < lastFirst - OrderSlack.TotalMilliseconds).Select(v => v.Key).ToList();
-        var busiestMinute = RequestWindows.Busiest(polls.Select(p => p.AtMs), TimeSpan.FromMinutes(1));
         Summary.Report(output,
-            $"large backlog: instances={Instances} videos={Videos} budget={Budget}/min polls={polls.Count} polled={byVideo.Count} " +
+            $"large backlog: instances={BacklogRun.Instances} videos={Videos} budget={BacklogRun.Budget}/min polls={polls.Count} polled={byVideo.Count} " +
             $"first-round={(lastFirst - (polls.Count == 0 ? 0 : polls.Min(p => p.AtMs))) / 1000.0:0.0} s second-polls-before-the-round-ended={early.Count} " +
             $"busiest-60s={busiestMinute} closest-polls-of-one-video={closest.GapMs} ms ({closest.VideoId})");
 
-        Assert.True(polls.Count >= Budget / 60 * Watching.TotalSeconds / 2, $"Only {polls.Count} polls in {Watching.TotalSeconds} s.");
         Assert.Equal(Videos, byVideo.Count);
         Assert.True(byVideo.Values.Any(t => t.Count > 1), "No video was polled twice: the run did not get past the first round.");
         Assert.True(early.Count == 0, $"{early.Count} videos were polled again before the first round ended, e.g. {string.Join(", ", early.Take(5))}.");
-        Assert.True(busiestMinute <= Budget, $"{busiestMinute} polls in one 60 s window, over the budget of {Budget}.");
-        Assert.DoesNotContain(polls, p => p.Status == 429);
-        Assert.True(closest.GapMs >= Interval.TotalMilliseconds, $"Video {closest.VideoId} was polled twice {closest.GapMs} ms apart (interval {Interval.TotalMilliseconds} ms).");
+        BacklogRun.AssertPacedAndSpaced(polls, Watching);
     }
 }

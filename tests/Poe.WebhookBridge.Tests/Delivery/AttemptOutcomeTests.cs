@@ -59,7 +59,7 @@ public sealed class AttemptOutcomeTests(DeliveryBridge fixture) : DeliveryTest(f
     [Fact]
     public async Task A_refused_connection_is_recorded_as_a_connection_error()
     {
-        var watchId = await Shop.CreateWatchAsync("video_nobody", $"http://127.0.0.1:{BridgeSettings.UnusedLoopbackPort()}/hooks");
+        var watchId = await Shop.CreateWatchAsync("video_nobody", $"http://127.0.0.1:{BridgeSettings.RefusingLoopbackPort}/hooks");
 
         await StoreEventAsync(watchId);
         var failing = await WaitForEventAsync(watchId, e => StatusCodes(e).Length >= 1);

@@ -113,14 +113,14 @@ public sealed class CostAtScaleTests(CostAtScaleDatabase data, ITestOutputHelper
         const int Batch = 100;
         var endedBefore = Now.AddDays(-30);
         await using var connection = await data.OpenAsync();
-        AssertCheap(await QueryPlan.ExplainAsync(connection, RetentionSql.ExpiredWatches(endedBefore, Batch)), rowsAtMost: 5 * Batch);
+        AssertCheap(await QueryPlan.ExplainAsync(connection, WatchRows.ExpiredSql, Values(endedBefore, Batch)), rowsAtMost: 5 * Batch);
 
-        await using var db = data.Context();
-        var ids = (await db.Database.SqlQuery<string>(RetentionSql.ExpiredWatches(endedBefore, Batch)).ToListAsync()).ToArray();
+        await using var source = NpgsqlDataSource.Create(data.ConnectionString);
+        var ids = (await WatchRows.ExpiredAsync(source, endedBefore, Batch, CancellationToken.None)).ToArray();
         Assert.Equal(Batch, ids.Length);
-        AssertCheap(await QueryPlan.ExplainAsync(connection, RetentionSql.DeleteAttempts(ids)), rowsAtMost: 5 * Batch);
-        AssertCheap(await QueryPlan.ExplainAsync(connection, RetentionSql.DeleteEvents(ids)), rowsAtMost: 5 * Batch);
-        AssertCheap(await QueryPlan.ExplainAsync(connection, RetentionSql.DeleteWatches(ids)), rowsAtMost: 5 * Batch);
+        AssertCheap(await QueryPlan.ExplainAsync(connection, DeliveryAttempts.PurgeSql, Values((object)ids)), rowsAtMost: 5 * Batch);
+        AssertCheap(await QueryPlan.ExplainAsync(connection, WebhookEvents.PurgeSql, Values((object)ids)), rowsAtMost: 5 * Batch);
+        AssertCheap(await QueryPlan.ExplainAsync(connection, WatchRows.PurgeSql, Values((object)ids)), rowsAtMost: 5 * Batch);
         AssertCheap(await QueryPlan.ExplainAsync(connection, RetentionSql.DeleteIdempotencyRecords(Now.AddHours(-24), Batch)), rowsAtMost: 3 * Batch);
         AssertCheap(await QueryPlan.ExplainAsync(connection, GatewayRequests.PurgeAnsweredSql,
             [new("done", GatewayRequestState.Done), new("completed_before", Now.AddHours(-24)), new("limit", Batch)]), rowsAtMost: 3 * Batch);

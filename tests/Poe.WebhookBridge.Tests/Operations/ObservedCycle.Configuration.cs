@@ -27,7 +27,7 @@ public sealed partial class ObservedCycle
     public string CallbackQuerySecret { get; } = Secret("cbquery");
 
     /// <summary>A second consumer of the same video whose endpoint refuses connections, so its webhook dies.</summary>
-    public string DeadCallbackUrl { get; } = $"http://127.0.0.1:{BridgeSettings.UnusedLoopbackPort()}/{Secret("deadpath")}/hooks?token={Secret("deadquery")}";
+    public string DeadCallbackUrl { get; } = $"http://127.0.0.1:{BridgeSettings.RefusingLoopbackPort}/{Secret("deadpath")}/hooks?token={Secret("deadquery")}";
 
     /// <summary>Every value the logs must never contain, by what it is.</summary>
     public IReadOnlyDictionary<string, string> Secrets => new Dictionary<string, string>

@@ -107,7 +107,7 @@ public sealed class PollingBridge : IAsyncDisposable
     }
 
     /// <summary>A callback URL on a loopback port nothing listens on: deliveries fail fast and stay out of the way.</summary>
-    public static string Callback(string name = "hook") => $"http://127.0.0.1:{BridgeSettings.UnusedLoopbackPort()}/hooks/{name}";
+    public static string Callback(string name = "hook") => $"http://127.0.0.1:{BridgeSettings.RefusingLoopbackPort}/hooks/{name}";
 
     /// <summary>Registers a watch (201) and returns its id.</summary>
     public static async Task<string> WatchAsync(HttpClient client, string videoId, string[]? events = null, string? callbackUrl = null)

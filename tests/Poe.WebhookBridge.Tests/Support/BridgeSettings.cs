@@ -12,7 +12,7 @@ public static class BridgeSettings
         {
             ["ConnectionStrings:Postgres"] = connectionString,
             ["Poe:ApiKey"] = "poe_test_key_0123456789",
-            ["Poe:BaseUrl"] = $"http://127.0.0.1:{UnusedLoopbackPort()}",
+            ["Poe:BaseUrl"] = $"http://127.0.0.1:{RefusingLoopbackPort}",
             ["Webhooks:AllowHttp"] = "true",
             ["Webhooks:AllowPrivateNetworks"] = "true",
             ["Polling:Interval"] = "00:00:01",
@@ -27,11 +27,27 @@ public static class BridgeSettings
         return settings;
     }
 
-    /// <summary>A loopback port nothing listens on (bound and released), so polls fail fast with a refused connection.</summary>
+    /// <summary>
+    /// A loopback port that refuses every connection for the whole test run: a socket holds it bound without
+    /// listening, so no server started later (a bridge, a receiver) can take it and answer what was meant to fail.
+    /// </summary>
+    public static int RefusingLoopbackPort => ((IPEndPoint)RefusingSocket.LocalEndPoint!).Port;
+
+    /// <summary>A loopback port free now (bound and released), for a server about to listen on it.</summary>
     public static int UnusedLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // Held in a static field, never closed: the port stays refused until the test process ends.
+    private static readonly Socket RefusingSocket = BoundWithoutListening();
+
+    private static Socket BoundWithoutListening()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
     }
 }

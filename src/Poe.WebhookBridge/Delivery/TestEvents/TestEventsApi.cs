@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Poe.WebhookBridge.Clients;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Infrastructure.Problems;
@@ -27,7 +28,7 @@ public static class TestEventsApi
     }
 
     internal static async Task<Results<Accepted<TestEventResponse>, ProblemHttpResult>> SendAsync(
-        string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, DeliveryDispatcher dispatcher, TimeProvider time, CancellationToken cancellationToken)
+        string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, NpgsqlDataSource dataSource, DeliveryDispatcher dispatcher, TimeProvider time, CancellationToken cancellationToken)
     {
         var client = context.CurrentClient(clients);
         // PostgreSQL text cannot hold NUL: such an id is no watch's, not an error.
@@ -41,8 +42,7 @@ public static class TestEventsApi
 
         // data is the watch's last video object, or {"id","object"} before the first poll, as for watch.failed.
         var webhook = WebhookEvents.Create(watch, WatchEventTypes.WatchTest, time.GetUtcNow(), watch.Video);
-        db.WebhookEvents.Add(webhook);
-        await db.SaveChangesAsync(cancellationToken);
+        await WebhookEvents.InsertAsync(dataSource, webhook, cancellationToken);
         dispatcher.Wake();
         return TypedResults.Accepted((string?)null, new TestEventResponse(webhook.Id));
     }

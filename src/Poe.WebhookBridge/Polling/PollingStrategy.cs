@@ -1,0 +1,7 @@
+namespace Poe.WebhookBridge.Polling;
+
+public enum PollingStrategy
+{
+    Fixed,
+    Adaptive,
+}
