@@ -1,3 +1,4 @@
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Gateway;

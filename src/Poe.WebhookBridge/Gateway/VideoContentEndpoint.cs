@@ -1,3 +1,4 @@
+using Poe.WebhookBridge.Budget;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

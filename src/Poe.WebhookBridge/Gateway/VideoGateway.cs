@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Clients;
-using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Operations;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Watches;
@@ -15,7 +15,7 @@ namespace Poe.WebhookBridge.Gateway;
 /// </summary>
 internal sealed class VideoGateway(
     GatewayRequests requests, PoeBudget budget, PoeGatewayClient poe, PoeKeyRing keys, WatchRegistrar registrar, WatchResponseWriter writer,
-    GatewayProblems problems, BridgeMetrics metrics, BridgeDbContext db, IOptions<PoeOptions> options, TimeProvider time, ILogger<VideoGateway> logger)
+    GatewayProblems problems, BridgeMetrics metrics, IOptions<PoeOptions> options, TimeProvider time, ILogger<VideoGateway> logger)
 {
     /// <summary>Beyond the longest slot wait and Poe call: writing the outcome, and a stalled process.</summary>
     private static readonly TimeSpan InFlightMargin = TimeSpan.FromSeconds(5);
@@ -119,7 +119,7 @@ internal sealed class VideoGateway(
             { IsSuccess: true } => new PoeResponse(PoeOutcome.Video, reply.Code, Hints: reply.Hints),
             _ => null,
         };
-        return response is null ? Task.CompletedTask : db.ApplyAsync(poeKeyId, response, sentAt, time.GetUtcNow(), CancellationToken.None);
+        return response is null ? Task.CompletedTask : budget.LearnAsync(poeKeyId, response, sentAt, CancellationToken.None);
     }
 
     private sealed record Held(string Key, string Owner);

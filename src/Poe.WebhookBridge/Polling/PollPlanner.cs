@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Poe.WebhookBridge.Budget;
 
 namespace Poe.WebhookBridge.Polling;
 
@@ -99,7 +100,7 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
         demand.Parameters.Add(new NpgsqlParameter { Value = 60 / polling.Value.Interval.TotalSeconds });
         demand.Parameters.Add(new NpgsqlParameter { Value = budget });
         demand.Parameters.Add(new NpgsqlParameter { Value = now });
-        demand.Parameters.Add(new NpgsqlParameter { Value = now + PollClaimer.SlotPeriod - AdaptiveCadence.SteeringWindow });
+        demand.Parameters.Add(new NpgsqlParameter { Value = now + PoeBudget.SlotPeriod - AdaptiveCadence.SteeringWindow });
         batch.BatchCommands.Add(demand);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT model, video_seconds, mean_seconds, deviation_seconds, samples, surprise FROM bridge.duration_stats"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);

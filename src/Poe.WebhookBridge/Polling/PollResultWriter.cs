@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Watches;
@@ -31,7 +32,7 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
             return false;
         }
 
-        await db.ApplyAsync(poll.PoeKeyId, response, sentAt, now, cancellationToken);
+        await PoeBudget.LearnAsync(Connection, Transaction, poll.PoeKeyId, response, sentAt, now, cancellationToken);
         List<Watch> watches = [];
         if (response.Outcome is PoeOutcome.Video or PoeOutcome.NotFound or PoeOutcome.Transient)
         {

@@ -1,3 +1,4 @@
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Operations;
 
@@ -47,7 +48,7 @@ public sealed partial class PollRunner(
         {
             var sentAt = time.GetUtcNow();
             // The rate slot was taken at claim time; sending much later could squeeze two requests on one slot into 60 s.
-            if (sentAt - poll.ClaimedAt > PollClaimer.SendDeadline)
+            if (PoeBudget.MissedSendDeadline(poll, sentAt))
             {
                 await WithWriterAsync(writer => writer.ReleaseUnpolledAsync(poll, _stopping.Token));
                 return;
@@ -126,7 +127,7 @@ public sealed partial class PollRunner(
         var now = time.GetUtcNow();
         lock (_rejectionGate)
         {
-            if (_rejectionLoggedAt.TryGetValue(poeKeyId, out var last) && now - last < PoeKeyThrottle.UnauthorizedProbeInterval)
+            if (_rejectionLoggedAt.TryGetValue(poeKeyId, out var last) && now - last < PoeBudget.UnauthorizedProbeInterval)
             {
                 return false;
             }
@@ -141,7 +142,7 @@ public sealed partial class PollRunner(
         switch (response.Outcome)
         {
             case PoeOutcome.Unauthorized when FirstRejectionThisMinute(poll.PoeKeyId):
-                LogUnauthorized(logger, poll.PoeKeyId, poll.VideoId, PoeKeyThrottle.UnauthorizedProbeInterval);
+                LogUnauthorized(logger, poll.PoeKeyId, poll.VideoId, PoeBudget.UnauthorizedProbeInterval);
                 break;
             case PoeOutcome.Unauthorized:
                 break;

@@ -1,3 +1,4 @@
+using Poe.WebhookBridge.Budget;
 using System.Net;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Infrastructure;
 using Poe.WebhookBridge.Watches;
 
@@ -38,9 +39,7 @@ public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, Video
         WatchRows.AddPolls(commands, [.. batch.Select(r => (r.Poll, r.SentAt, (string?)r.Video.RawJson))]);
         commands.BatchCommands.Add(videoPolls.StorePolls(batch));
 
-        var keys = new NpgsqlBatchCommand(PoeKeyThrottle.KeysAnsweredSql);
-        keys.Parameters.AddRange(PoeKeyThrottle.KeysAnsweredParameters([.. batch.Select(r => r.Poll.PoeKeyId).Distinct()], time.GetUtcNow()));
-        commands.BatchCommands.Add(keys);
+        PoeBudget.AddAnswered(commands, [.. batch.Select(r => r.Poll.PoeKeyId).Distinct()], time.GetUtcNow());
 
         await commands.ExecuteNonQueryAsync();
         await transaction.CommitAsync();

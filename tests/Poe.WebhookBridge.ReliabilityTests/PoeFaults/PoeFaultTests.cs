@@ -2,6 +2,7 @@ using System.Globalization;
 using Poe.Simulator.Faults;
 using Poe.Simulator.Requests;
 using Poe.Simulator.Videos;
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.ReliabilityTests.Support;
 using Poe.WebhookBridge.Tests.Support;
@@ -83,7 +84,7 @@ public sealed class PoeFaultTests(ITestOutputHelper output)
     private static TimeSpan Bound(long registeredMs, IReadOnlyList<Simulator.Requests.RequestLogEntry> polls, Dictionary<string, Fault[]> scripts)
     {
         var pauses = RateLimitPauses.After(registeredMs, polls, scripts);
-        var pacing = PollClaimer.SlotPeriod * polls.Count(p => p.AtMs >= registeredMs) / Budget;
+        var pacing = PoeBudget.SlotPeriod * polls.Count(p => p.AtMs >= registeredMs) / Budget;
         var chain = TimeSpan.FromSeconds((2 + 1) + (2 + 2) + (2 + 4));
         var floor = MaxInterval * AdaptiveCadence.FloorShare;
         return pauses + pacing + chain + floor + TimeSpan.FromSeconds(5);

@@ -15,7 +15,7 @@ public sealed class LargeBacklogTests(ITestOutputHelper output)
     // A demand of 3,000 polls/s at the 1 s interval against the budget's 120: one round of the backlog takes ~25 s.
     private const int Videos = 3_000;
     private static readonly TimeSpan Watching = TimeSpan.FromSeconds(45);
-    // A claim is sent within PollClaimer.SendDeadline (1 s); what Poe logs as one claim's polls may spread that much and
+    // A claim is sent within PoeBudget.SendDeadline (1 s); what Poe logs as one claim's polls may spread that much and
     // more on a loaded machine, so "before" is judged with this slack.
     private static readonly TimeSpan OrderSlack = TimeSpan.FromSeconds(3);
 

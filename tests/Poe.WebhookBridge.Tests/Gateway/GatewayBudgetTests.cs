@@ -5,6 +5,7 @@ using Npgsql;
 using Poe.Simulator;
 using Poe.Simulator.Auth;
 using Poe.Simulator.Requests;
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Tests.Polling;
 using Poe.WebhookBridge.Tests.Support;

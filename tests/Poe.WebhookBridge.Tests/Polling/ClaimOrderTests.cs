@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Tests.Support;
 using Poe.WebhookBridge.Watches;

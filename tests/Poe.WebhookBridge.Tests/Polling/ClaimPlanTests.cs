@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using Poe.WebhookBridge.Infrastructure.Data;
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Tests.Support;
 
@@ -91,13 +92,13 @@ public sealed class ClaimPlanTests : IAsyncLifetime
     [Fact]
     public async Task Taking_rate_slots_reads_only_the_slots_it_takes()
     {
-        var plan = await ExplainAsync(PollClaimer.TakeSlotsSql, p =>
+        var plan = await ExplainAsync(RateSlots.TakeFreeSql, p =>
         {
-            p.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = Enumerable.Range(0, Keys).Select(k => $"pk_{k}").ToArray() });
-            p.Add(new NpgsqlParameter("wanted", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = Enumerable.Repeat(PerKey, Keys).ToArray() });
-            p.AddWithValue("budget", PoeBudget.PollSlots(SlotsPerKey));
-            p.AddWithValue("now", _now);
-            p.AddWithValue("reusable", _now + PollClaimer.SlotPeriod);
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = Enumerable.Range(0, Keys).Select(k => $"pk_{k}").ToArray() });
+            p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer, Value = Enumerable.Repeat(PerKey, Keys).ToArray() });
+            p.Add(new NpgsqlParameter { Value = PoeBudget.PollSlots(SlotsPerKey) });
+            p.Add(new NpgsqlParameter { Value = _now });
+            p.Add(new NpgsqlParameter { Value = _now + PoeBudget.SlotPeriod });
         });
 
         var taken = Keys * PerKey;

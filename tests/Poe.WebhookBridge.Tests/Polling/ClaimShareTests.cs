@@ -1,3 +1,4 @@
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Tests.Polling;
@@ -31,6 +32,6 @@ public sealed class ClaimShareTests
         Assert.Equal(0, shares["pk_held"]);
     }
 
-    private static PollClaimer.KeyGrant Key(string id, int admitted, int waited) =>
+    private static KeyGrant Key(string id, int admitted, int waited) =>
         new(id, DateTimeOffset.UnixEpoch, Rejected: false, Asked: 0, admitted) { OldestDue = Now.AddSeconds(-waited) };
 }

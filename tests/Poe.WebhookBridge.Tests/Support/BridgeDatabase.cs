@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Poe.WebhookBridge.Infrastructure.Data;
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Tests.Support;

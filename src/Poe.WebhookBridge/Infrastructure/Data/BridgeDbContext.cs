@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Delivery;
 using Poe.WebhookBridge.Delivery.Recovery;
 using Poe.WebhookBridge.Endpoints;

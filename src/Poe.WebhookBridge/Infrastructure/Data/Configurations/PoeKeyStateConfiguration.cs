@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Poe.WebhookBridge.Polling;
+using Poe.WebhookBridge.Budget;
 
 namespace Poe.WebhookBridge.Infrastructure.Data.Configurations;
 

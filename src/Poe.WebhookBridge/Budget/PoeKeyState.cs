@@ -1,4 +1,4 @@
-namespace Poe.WebhookBridge.Polling;
+namespace Poe.WebhookBridge.Budget;
 
 /// <summary>Shared state of one Poe key across instances: when it may be used again and whether Poe rejects it.</summary>
 public sealed class PoeKeyState

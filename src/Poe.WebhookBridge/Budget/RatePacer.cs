@@ -1,8 +1,8 @@
-namespace Poe.WebhookBridge.Polling;
+namespace Poe.WebhookBridge.Budget;
 
 /// <summary>
 /// Spreads a key's budget evenly over the minute (the generic cell rate algorithm): one request every
-/// <see cref="PollClaimer.SlotPeriod"/> / budget — the rate the rate slots can sustain, so the pace, not the
+/// <see cref="PoeBudget.SlotPeriod"/> / budget — the rate the rate slots can sustain, so the pace, not the
 /// slots, is what binds and requests stay evenly spaced — with a burst of up to <see cref="BurstSeconds"/> of budget.
 /// The rate slots alone would allow the whole budget in one burst and then a minute of silence (and echo every burst
 /// a minute later), which is the worst schedule for noticing completions.
@@ -29,7 +29,7 @@ public static class RatePacer
     public static DateTimeOffset NextAdmission(DateTimeOffset pacedUntil, int budgetPerMinute) =>
         pacedUntil - Burst(budgetPerMinute) + Spacing(budgetPerMinute);
 
-    private static TimeSpan Spacing(int budgetPerMinute) => PollClaimer.SlotPeriod / budgetPerMinute;
+    private static TimeSpan Spacing(int budgetPerMinute) => PoeBudget.SlotPeriod / budgetPerMinute;
 
     private static TimeSpan Burst(int budgetPerMinute) => Spacing(budgetPerMinute) * Math.Max(1, Math.Floor(budgetPerMinute * BurstSeconds / 60));
 }

@@ -1,4 +1,4 @@
-namespace Poe.WebhookBridge.Polling;
+namespace Poe.WebhookBridge.Budget;
 
 /// <summary>
 /// One of a key's <c>Poe:RequestsPerMinute</c> permits. A request takes a free slot and makes it unavailable for the

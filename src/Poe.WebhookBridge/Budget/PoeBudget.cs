@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Poe.WebhookBridge.Polling;
+
+namespace Poe.WebhookBridge.Budget;
+
+/// <summary>
+/// The Poe budget: whether a Poe key may send now, and when next. Per key, all instances together send at most
+/// <c>Poe:RequestsPerMinute</c> requests in any 60 s window, spread evenly over the minute, and none while Poe holds
+/// the key back. The rules, each in its own type of this folder:
+/// <list type="bullet">
+/// <item>rate slots (<see cref="RateSlots"/>): a request takes a free slot before it is sent and keeps it for
+/// <see cref="SlotPeriod"/>, so no window holds more requests than there are slots, whichever instance sent them;</item>
+/// <item>pacing (<see cref="RatePacer"/>): a key's polls go at an even rate rather than in a burst;</item>
+/// <item>holds (<see cref="PoeKeyThrottle"/>, <see cref="PoeKeys"/>): a 429 or <c>remaining: 0</c> holds the key
+/// until Poe's time, a 401 until its next probe;</item>
+/// <item>the send deadline (<see cref="MissedSendDeadline"/>): a poll not sent soon after its claim gives its slot back;</item>
+/// <item>ahead of polls (<see cref="TakeAsync"/>): a request a caller waits on (create, remix, extend, content) takes
+/// the slot that frees first, even one still taken, and waits for it: polls take only slots already free, so that slot
+/// is this request's. A few slots per key are never given to polls (<see cref="ReservedSlots"/>).</item>
+/// </list>
+/// </summary>
+public sealed class PoeBudget(NpgsqlDataSource dataSource, TimeProvider time, IOptions<PoeOptions> poe)
+{
+    /// <summary>A claim not sent within this is given back unsent: its slot was counted from the claim.</summary>
+    public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A slot taken now is free again after one minute plus this. It must exceed <see cref="SendDeadline"/> by the
+    /// variation in how long a request takes to reach Poe, which on a loaded machine is seconds, not milliseconds.
+    /// </summary>
+    public static readonly TimeSpan SlotMargin = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a rate slot stays taken after its claim: the period every slot-based rate derives from.</summary>
+    public static readonly TimeSpan SlotPeriod = TimeSpan.FromMinutes(1) + SlotMargin;
+
+    /// <summary>How often a key Poe rejects (401) is probed with one request.</summary>
+    public static readonly TimeSpan UnauthorizedProbeInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Slots kept from polls: one in fifty, at least two once the budget is ten or more. Polls that spend the whole
+    /// budget take slots as they free, and a burst's slots free together a minute later, leaving gaps of some seconds
+    /// in which no slot frees at all: the reserve is what a caller's request finds in such a gap.
+    /// </summary>
+    public static int ReservedSlots(int budget) => budget < 10 ? 0 : Math.Max(2, budget / 50);
+
+    /// <summary>The slots routine polls may take (the lowest-numbered ones).</summary>
+    public static int PollSlots(int budget) => budget - ReservedSlots(budget);
+
+    /// <summary>The longest a caller's request waits for a slot: <c>Poe:Timeout</c>, as long as it would wait for Poe.</summary>
+    public TimeSpan MaxWait => poe.Value.Timeout;
+
+    /// <summary>Whether a claimed poll sent at <paramref name="sentAt"/> is too late to use the slot taken at its claim.</summary>
+    public static bool MissedSendDeadline(ClaimedPoll poll, DateTimeOffset sentAt) => sentAt - poll.ClaimedAt > SendDeadline;
+
+    /// <summary>How many of <paramref name="wanted"/> polls a key's pace admits now; a key Poe rejects, one (its probe).</summary>
+    public static int AdmitPolls(DateTimeOffset pacedUntil, bool rejected, DateTimeOffset now, int wanted, int budget) =>
+        RatePacer.Admit(pacedUntil, now, rejected ? 1 : wanted, budget);
+
+    /// <summary>
+    /// Takes rate slots for the polls each key asked for, as many as its pace admits and it has free slots, and moves
+    /// its pace on. A key that cannot send all it wants is held until it can send again, so its videos leave the claim
+    /// until then. A key Poe rejects (401) is re-probed with one request, and held while that probe is out (until
+    /// <paramref name="lease"/>), however many of its videos are waiting: the probe's answer either holds it another
+    /// minute or clears it. Every step serves all the claim's keys in one statement, so a claim costs the same few round
+    /// trips for one key or two hundred.
+    /// </summary>
+    /// <returns>How many polls each key may send.</returns>
+    internal static async Task<Dictionary<string, int>> GrantPollsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<KeyGrant> keys, int budget, DateTimeOffset now, DateTimeOffset lease,
+        CancellationToken cancellationToken)
+    {
+        keys = [.. keys.Select(k => k with { Admitted = Math.Min(k.Admitted, k.Asked) })];
+        var sending = keys.Where(k => k.Admitted > 0).ToList();
+        // Polls leave the reserved slots to the requests a caller waits on.
+        var granted = await RateSlots.TakeFreeAsync(
+            connection, transaction, [.. sending.Select(k => k.Id)], [.. sending.Select(k => k.Admitted)], PollSlots(budget), now, now + SlotPeriod, cancellationToken);
+        var sent = keys.Select(k => granted.GetValueOrDefault(k.Id)).ToArray();
+        var paced = keys.Select((k, i) => RatePacer.After(k.PacedUntil, now, sent[i], budget)).ToArray();
+        await PoeKeys.AfterClaimAsync(
+            connection, transaction, PollSlots(budget),
+            [.. keys.Select(k => k.Id)],
+            paced,
+            [.. keys.Select((k, i) => sent[i] < k.Asked)],
+            [.. paced.Select(p => RatePacer.NextAdmission(p, budget))],
+            [.. keys.Select((k, i) => sent[i] < k.Admitted)],
+            [.. keys.Select((k, i) => k.Rejected && sent[i] > 0 ? lease : now)],
+            cancellationToken);
+        return granted;
+    }
+
+    /// <summary>Applies what a Poe answer teaches about its key (429 and <c>remaining: 0</c> holds, 401) on the caller's transaction.</summary>
+    /// <param name="sentAt">When the request that got <paramref name="response"/> was sent.</param>
+    public static Task LearnAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, PoeResponse response, DateTimeOffset sentAt, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        PoeKeyThrottle.ApplyAsync(connection, transaction, keyId, response, sentAt, now, cancellationToken);
+
+    /// <summary>Adds, to a batched write-back of answered polls, that their keys answered (no longer rejected nor backing off).</summary>
+    public static void AddAnswered(NpgsqlBatch batch, string[] keyIds, DateTimeOffset now) => PoeKeys.AddAnswered(batch, keyIds, now);
+
+    /// <summary>Applies what a Poe answer teaches about its key, in a transaction of its own.</summary>
+    /// <param name="sentAt">When the request that got <paramref name="response"/> was sent.</param>
+    public async Task LearnAsync(string keyId, PoeResponse response, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await PoeKeyThrottle.ApplyAsync(connection, transaction, keyId, response, sentAt, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes a slot of the key for a request a caller waits on, and waits until it may be used; or, when none frees
+    /// within <see cref="MaxWait"/>, takes nothing and returns how long until one does (for <c>Retry-After</c>).
+    /// </summary>
+    public async Task<TimeSpan?> TakeAsync(string poeKeyId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var budget = poe.Value.RequestsPerMinute;
+        DateTimeOffset sendAt;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            if (await RateSlots.TakeFirstFreeingAsync(connection, transaction, poeKeyId, budget, now, now + MaxWait, SlotPeriod, cancellationToken) is not { } freeAt)
+            {
+                var next = await RateSlots.FirstFreeingAsync(connection, transaction, poeKeyId, budget, cancellationToken);
+                await transaction.RollbackAsync(cancellationToken);
+                var wait = next is { } at ? at - now : MaxWait;
+                return wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1);
+            }
+
+            sendAt = freeAt;
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (sendAt > now)
+        {
+            await Task.Delay(sendAt - now, time, cancellationToken);
+        }
+
+        return null;
+    }
+}
