@@ -26,12 +26,24 @@ public sealed class DeliveryPump(OutboxClaims claims, InFlightDeliveries inFligh
     private static readonly TimeSpan ErrorPause = TimeSpan.FromSeconds(1);
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-    private long _latestFiring;
+    // Firings waiting to take over. Only a firing still waiting counts: one that gave up must not make the running
+    // pump hand over to nobody, which would leave stored events waiting for Hangfire's next firing, however late.
+    private int _waiting;
 
     public async Task PumpAsync(TimeSpan window, CancellationToken cancellationToken)
     {
-        var firing = Interlocked.Increment(ref _latestFiring);
-        if (!await _oneAtATime.WaitAsync(HandoverWait, cancellationToken))
+        bool acquired;
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            acquired = await _oneAtATime.WaitAsync(HandoverWait, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+
+        if (!acquired)
         {
             return;
         }
@@ -39,7 +51,7 @@ public sealed class DeliveryPump(OutboxClaims claims, InFlightDeliveries inFligh
         try
         {
             var started = Stopwatch.GetTimestamp();
-            while (inFlight.IsAccepting && KeepPumping(firing, Stopwatch.GetElapsedTime(started), window))
+            while (inFlight.IsAccepting && KeepPumping(Stopwatch.GetElapsedTime(started), window))
             {
                 if (await ClaimAndStartAsync(cancellationToken) == 0)
                 {
@@ -55,8 +67,8 @@ public sealed class DeliveryPump(OutboxClaims claims, InFlightDeliveries inFligh
 
     public void Dispose() => _oneAtATime.Dispose();
 
-    private bool KeepPumping(long firing, TimeSpan elapsed, TimeSpan window) =>
-        elapsed < MaxLife && (elapsed < window || Volatile.Read(ref _latestFiring) == firing);
+    private bool KeepPumping(TimeSpan elapsed, TimeSpan window) =>
+        elapsed < MaxLife && (elapsed < window || Volatile.Read(ref _waiting) == 0);
 
     private async Task<int> ClaimAndStartAsync(CancellationToken cancellationToken)
     {
