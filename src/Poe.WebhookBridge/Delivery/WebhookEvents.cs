@@ -1,4 +1,5 @@
 using Npgsql;
+using Poe.WebhookBridge.Delivery.Recovery;
 using Poe.WebhookBridge.Endpoints;
 using Poe.WebhookBridge.Infrastructure;
 using Poe.WebhookBridge.Infrastructure.Data;
@@ -9,9 +10,8 @@ namespace Poe.WebhookBridge.Delivery;
 /// <summary>
 /// Every statement that changes <c>bridge.webhook_events</c> (the outbox), each as raw SQL with positional parameters
 /// and the status values of <see cref="DeliveryStatus"/>. A new row (<see cref="Create"/>, <see cref="AddInsert"/>) is
-/// written in the transaction that stores the state it reports. Two other writers are named where they must be one
-/// statement with another table: a recovery's hand-back (<c>Recovery/RecoverySql</c>, with its cursor) and the trigger
-/// <c>hold_events_of_disabled_endpoints</c>.
+/// written in the transaction that stores the state it reports. One other writer is named where it must be one
+/// statement with another table: the trigger <c>hold_events_of_disabled_endpoints</c>.
 /// </summary>
 internal static class WebhookEvents
 {
@@ -52,6 +52,24 @@ internal static class WebhookEvents
     private const string Insert = """
         INSERT INTO bridge.webhook_events (id, watch_id, client_name, type, payload, callback_url, callback_host, callback_origin, created_at, status, attempt_count, next_attempt_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        """;
+
+    // A recovery's next batch ($1 recovery, $2 rows, due at $3): its client's dead events of the range walked in creation
+    // order from its cursor, so an event it handed back that dies again is not handed back twice by this recovery; an
+    // event another recovery has pending is not dead, so overlapping ones never both send it.
+    internal const string RequeueRecoveredSql = $"""
+        WITH picked AS (
+            SELECT e.id FROM bridge.recoveries r JOIN bridge.webhook_events e ON {RecoverySql.Covered}
+            WHERE r.id = $1 AND r.status = '{RecoveryStatus.Running}'
+              AND (r.cursor_created_at IS NULL OR (e.created_at, e.id) > (r.cursor_created_at, r.cursor_event_id))
+            ORDER BY e.created_at, e.id
+            LIMIT $2
+            FOR UPDATE OF e SKIP LOCKED
+        ), moved AS (
+            UPDATE bridge.webhook_events e SET status = '{DeliveryStatus.Pending}', next_attempt_at = $3 FROM picked WHERE e.id = picked.id
+            RETURNING e.id, e.created_at
+        )
+        SELECT id, created_at FROM moved ORDER BY created_at, id
         """;
 
     private const string CountAttempt = "UPDATE bridge.webhook_events SET attempt_count = attempt_count + 1 WHERE id = $1";
@@ -234,5 +252,20 @@ internal static class WebhookEvents
     {
         await using var command = SqlCommands.Create(dataSource, PurgeSql, (object)watchIds);
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Hands a recovery's next batch back to delivery in the caller's transaction; the last one returned is where its cursor goes.</summary>
+    public static async Task<List<(string Id, DateTimeOffset CreatedAt)>> RequeueRecoveredAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string recoveryId, int limit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = SqlCommands.Create(connection, transaction, RequeueRecoveredSql, recoveryId, limit, now);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var moved = new List<(string Id, DateTimeOffset CreatedAt)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            moved.Add((reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+
+        return moved;
     }
 }

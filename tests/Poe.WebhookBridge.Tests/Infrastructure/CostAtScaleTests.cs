@@ -106,7 +106,7 @@ public sealed class CostAtScaleTests(CostAtScaleDatabase data, ITestOutputHelper
     {
         await using var connection = await data.OpenAsync();
         AssertCheap(await QueryPlan.ExplainAsync(connection, RecoverySql.Match, Values("rec_scale")), rowsAtMost: 500);
-        AssertCheap(await QueryPlan.ExplainAsync(connection, RecoverySql.RequeueNext, Values("rec_scale", 100, Now)), rowsAtMost: 500);
+        AssertCheap(await QueryPlan.ExplainAsync(connection, WebhookEvents.RequeueRecoveredSql, Values("rec_scale", 100, Now)), rowsAtMost: 500);
     }
 
     [Fact]

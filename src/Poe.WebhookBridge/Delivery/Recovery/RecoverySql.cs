@@ -5,15 +5,15 @@ using Poe.WebhookBridge.Watches;
 namespace Poe.WebhookBridge.Delivery.Recovery;
 
 /// <summary>
-/// Every statement that changes <c>bridge.recoveries</c>, with the hand-back of dead events it counts: the only write
-/// of <c>bridge.webhook_events</c> outside <see cref="WebhookEvents"/>, because one statement moves the events and the
-/// recovery's cursor past them, so the count and the cursor always describe exactly the events handed back.
+/// Every statement that changes <c>bridge.recoveries</c>. A batch's hand-back of dead events is
+/// <see cref="WebhookEvents"/>'s statement, run in the transaction that moves this recovery's count and cursor past
+/// exactly the events it handed back.
 /// </summary>
 public sealed class RecoverySql(NpgsqlDataSource dataSource)
 {
     // The events a recovery covers: its client's dead events created in the range (until is inclusive, to the
     // second), on its endpoint if it names one. A cancelled watch's events stay dead: its consumer asked for no more.
-    private const string Covered = $"""
+    internal const string Covered = $"""
         e.client_name = r.client_name AND e.status = '{DeliveryStatus.Failed}'
         AND e.created_at >= r.since AND (r.until IS NULL OR e.created_at < r.until + interval '1 second')
         AND (r.endpoint_url IS NULL OR e.callback_origin = r.endpoint_url)
@@ -30,28 +30,12 @@ public sealed class RecoverySql(NpgsqlDataSource dataSource)
         WHERE target.id = $1
         """;
 
-    // Walks the range in creation order from the cursor, so an event it handed back that dies again is not handed back
-    // twice by this recovery; an event another recovery has pending is not dead, so overlapping ones never both send it.
-    internal const string RequeueNext = $"""
-        WITH picked AS (
-            SELECT e.id, e.created_at FROM bridge.recoveries r JOIN bridge.webhook_events e ON {Covered}
-            WHERE r.id = $1 AND r.status = '{RecoveryStatus.Running}'
-              AND (r.cursor_created_at IS NULL OR (e.created_at, e.id) > (r.cursor_created_at, r.cursor_event_id))
-            ORDER BY e.created_at, e.id
-            LIMIT $2
-            FOR UPDATE OF e SKIP LOCKED
-        ), moved AS (
-            UPDATE bridge.webhook_events e SET status = '{DeliveryStatus.Pending}', next_attempt_at = $3 FROM picked WHERE e.id = picked.id
-            RETURNING e.id, e.created_at
-        ), last AS (
-            SELECT id, created_at FROM moved ORDER BY created_at DESC, id DESC LIMIT 1
-        ), progress AS (
-            UPDATE bridge.recoveries SET queued = queued + (SELECT count(*) FROM moved),
-                cursor_created_at = coalesce((SELECT created_at FROM last), cursor_created_at),
-                cursor_event_id = coalesce((SELECT id FROM last), cursor_event_id)
-            WHERE id = $1
-        )
-        SELECT id FROM moved
+    // The cursor only moves forward, whatever order two runs of one recovery commit in.
+    private const string Advance = """
+        UPDATE bridge.recoveries SET queued = queued + $2,
+            cursor_created_at = CASE WHEN cursor_created_at IS NULL OR ($3, $4) > (cursor_created_at, cursor_event_id) THEN $3 ELSE cursor_created_at END,
+            cursor_event_id = CASE WHEN cursor_created_at IS NULL OR ($3, $4) > (cursor_created_at, cursor_event_id) THEN $4 ELSE cursor_event_id END
+        WHERE id = $1
         """;
 
     private const string Complete = $"UPDATE bridge.recoveries SET status = '{RecoveryStatus.Completed}', finished_at = $2 WHERE id = $1 AND status = '{RecoveryStatus.Running}'";
@@ -73,15 +57,18 @@ public sealed class RecoverySql(NpgsqlDataSource dataSource)
     /// <summary>Hands the next dead events of the range back to delivery, due at <paramref name="now"/>; none when it is done.</summary>
     public async Task<List<string>> RequeueNextAsync(string recoveryId, int limit, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = SqlCommands.Create(dataSource, RequeueNext, recoveryId, limit, now);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var moved = await WebhookEvents.RequeueRecoveredAsync(connection, transaction, recoveryId, limit, now, cancellationToken);
+        if (moved.Count > 0)
         {
-            ids.Add(reader.GetString(0));
+            var last = moved[^1];
+            await using var advance = SqlCommands.Create(connection, transaction, Advance, recoveryId, moved.Count, last.CreatedAt, last.Id);
+            await advance.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        return ids;
+        await transaction.CommitAsync(cancellationToken);
+        return [.. moved.Select(m => m.Id)];
     }
 
     /// <summary>How many of these events still wait for an attempt.</summary>
