@@ -12,8 +12,8 @@ namespace Poe.WebhookBridge.Budget;
 /// <item>rate slots (<see cref="RateSlots"/>): a request takes a free slot before it is sent and keeps it for
 /// <see cref="SlotPeriod"/>, so no window holds more requests than there are slots, whichever instance sent them;</item>
 /// <item>pacing (<see cref="RatePacer"/>): a key's polls go at an even rate rather than in a burst;</item>
-/// <item>holds (<see cref="PoeKeyThrottle"/>, <see cref="PoeKeys"/>): a 429 or <c>remaining: 0</c> holds the key
-/// until Poe's time, a 401 until its next probe;</item>
+/// <item>holds (<see cref="PoeKeyThrottle"/>, <see cref="PoeKeys"/>): a 429 or <c>remaining: 0</c> holds the key's
+/// polls until Poe's time, a 401 until its next probe; a 429 holds a caller's request too (<see cref="TakeAsync"/>);</item>
 /// <item>the send deadline (<see cref="MissedSendDeadline"/>): a poll not sent soon after its claim gives its slot back;</item>
 /// <item>ahead of polls (<see cref="TakeAsync"/>): a request a caller waits on (create, remix, extend, content) takes
 /// the slot that frees first, even one still taken, and waits for it: polls take only slots already free, so that slot
@@ -110,8 +110,9 @@ public sealed class PoeBudget(NpgsqlDataSource dataSource, TimeProvider time, IO
     }
 
     /// <summary>
-    /// Takes a slot of the key for a request a caller waits on, and waits until it may be used; or, when none frees
-    /// within <see cref="MaxWait"/>, takes nothing and returns how long until one does (for <c>Retry-After</c>).
+    /// Takes a slot of the key for a request a caller waits on, and waits until it may be used — never before the end of
+    /// a pause Poe asked for with a 429; or, when none is usable within <see cref="MaxWait"/>, takes nothing and returns
+    /// how long until one is (for <c>Retry-After</c>).
     /// </summary>
     public async Task<TimeSpan?> TakeAsync(string poeKeyId, CancellationToken cancellationToken)
     {
@@ -121,11 +122,13 @@ public sealed class PoeBudget(NpgsqlDataSource dataSource, TimeProvider time, IO
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            if (await RateSlots.TakeFirstFreeingAsync(connection, transaction, poeKeyId, budget, now, now + MaxWait, SlotPeriod, cancellationToken) is not { } freeAt)
+            var notBefore = await PoeKeys.RateLimitedUntilAsync(connection, transaction, poeKeyId, cancellationToken) is { } paused && paused > now ? paused : now;
+            if (await RateSlots.TakeFirstFreeingAsync(connection, transaction, poeKeyId, budget, notBefore, now + MaxWait, SlotPeriod, cancellationToken) is not { } freeAt)
             {
                 var next = await RateSlots.FirstFreeingAsync(connection, transaction, poeKeyId, budget, cancellationToken);
                 await transaction.RollbackAsync(cancellationToken);
-                var wait = next is { } at ? at - now : MaxWait;
+                var usable = next ?? now + MaxWait;
+                var wait = (usable > notBefore ? usable : notBefore) - now;
                 return wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1);
             }
 

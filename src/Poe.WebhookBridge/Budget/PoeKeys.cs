@@ -53,6 +53,14 @@ internal static class PoeKeys
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Until when Poe's last 429 asked the key to wait; null for a key without a row.</summary>
+    public static async Task<DateTimeOffset?> RateLimitedUntilAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, CancellationToken cancellationToken)
+    {
+        await using var command = SqlCommands.Create(connection, transaction, "SELECT rate_limited_until FROM bridge.poe_keys WHERE id = $1", keyId);
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime utc ? new DateTimeOffset(utc, TimeSpan.Zero) : null;
+    }
+
     /// <summary>Locks the key's row for a 429's hold and reads its back-off state; null for a key without a row.</summary>
     public static async Task<(double BackoffSeconds, DateTimeOffset RateLimitedUntil)?> LockBackoffAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, CancellationToken cancellationToken)

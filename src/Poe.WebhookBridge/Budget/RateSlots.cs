@@ -64,26 +64,26 @@ internal static class RateSlots
     }
 
     /// <summary>
-    /// Takes the key's slot below <paramref name="slots"/> that frees first, even one still taken, if it frees by
-    /// <paramref name="latest"/>, and makes it free again <paramref name="period"/> after it is used; returns when it
-    /// may be used, or null when none frees in time.
+    /// Takes the key's slot below <paramref name="slots"/> that frees first, even one still taken, if it may be used
+    /// by <paramref name="latest"/> and no earlier than <paramref name="notBefore"/>, and makes it free again
+    /// <paramref name="period"/> after it is used; returns when it may be used, or null when none is usable in time.
     /// </summary>
     public static async Task<DateTimeOffset?> TakeFirstFreeingAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, int slots, DateTimeOffset now, DateTimeOffset latest, TimeSpan period,
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string keyId, int slots, DateTimeOffset notBefore, DateTimeOffset latest, TimeSpan period,
         CancellationToken cancellationToken)
     {
         // SKIP LOCKED: a slot another request is taking right now is not waited for; the next one is taken.
         await using var command = SqlCommands.Create(connection, transaction, """
             WITH next AS (
-                SELECT slot, available_at FROM bridge.rate_slots
+                SELECT slot, GREATEST(available_at, $3) AS usable_at FROM bridge.rate_slots
                 WHERE poe_key_id = $1 AND slot < $2
                 ORDER BY GREATEST(available_at, $3), slot
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED)
-            UPDATE bridge.rate_slots s SET available_at = GREATEST(next.available_at, $3) + $5
-            FROM next WHERE s.poe_key_id = $1 AND s.slot = next.slot AND next.available_at <= $4
-            RETURNING (SELECT available_at FROM next)
-            """, keyId, slots, now, latest, period);
+            UPDATE bridge.rate_slots s SET available_at = next.usable_at + $5
+            FROM next WHERE s.poe_key_id = $1 AND s.slot = next.slot AND next.usable_at <= $4
+            RETURNING next.usable_at
+            """, keyId, slots, notBefore, latest, period);
         return Timestamp(await command.ExecuteScalarAsync(cancellationToken));
     }
 

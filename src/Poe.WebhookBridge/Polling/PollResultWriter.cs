@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Poe.WebhookBridge.Budget;
@@ -88,9 +87,9 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
     }
 
     // The poll target's statements (VideoPolls) run on this context's connection, inside its transaction.
-    private NpgsqlConnection Connection => (NpgsqlConnection)db.Database.GetDbConnection();
+    private NpgsqlConnection Connection => db.Database.Connection();
 
-    private NpgsqlTransaction Transaction => (NpgsqlTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
+    private NpgsqlTransaction Transaction => db.Database.CurrentTransaction!.Npgsql();
 
     private static async Task RunAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {

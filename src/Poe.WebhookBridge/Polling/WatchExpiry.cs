@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Poe.WebhookBridge.Infrastructure.Data;
@@ -36,7 +35,7 @@ public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> pol
         {
             var keyIds = expired.Select(w => w.PoeKeyId).Distinct().ToList();
             var rejected = await db.PoeKeys.Where(k => keyIds.Contains(k.Id) && k.UnauthorizedSince != null).Select(k => k.Id).ToListAsync(cancellationToken);
-            await using var failures = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
+            await using var failures = new NpgsqlBatch(db.Database.Connection(), transaction.Npgsql());
             foreach (var watch in expired)
             {
                 events += WatchFailures.Fail(failures, watch, rejected.Contains(watch.PoeKeyId) ? WatchFailures.Unauthorized : WatchFailures.TimedOut, now);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Poe.WebhookBridge.Tests.Support;
@@ -43,17 +44,27 @@ public sealed class PoeErrorTests(GatewayFakePoe gateway) : IClassFixture<Gatewa
     }
 
     [Fact]
-    public async Task A_Poe_429_keeps_its_status_and_Retry_After_and_leaves_the_key_free_for_a_retry()
+    public async Task A_Poe_429_keeps_its_status_and_Retry_After_and_leaves_the_key_free_for_a_retry_after_it()
     {
-        gateway.Poe.Script(FakePoe.Post(Create), PoeAnswer.Error(429, "rate_limit_exceeded").WithHeader("Retry-After", "7"), Video("video_after_429"));
+        gateway.Poe.Script(FakePoe.Post(Create), PoeAnswer.Error(429, "rate_limit_exceeded").WithHeader("Retry-After", "3"), Video("video_after_429"));
         var watches = await gateway.WatchCountAsync();
+        var limitedAt = DateTimeOffset.UtcNow;
 
         using var limited = await gateway.PostAsync(Create, Body, "key-429");
+        var sent = gateway.PostsTo(Create);
+        // Poe asked for 3 s; the bridge waits at most Poe:Timeout (1 s here), so it answers a retry before then itself.
+        using var early = await gateway.PostAsync(Create, Body, "key-429");
+        var earlySent = gateway.PostsTo(Create);
+        await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, (limitedAt + TimeSpan.FromSeconds(3) - DateTimeOffset.UtcNow).TotalSeconds)));
         using var retried = await gateway.PostAsync(Create, Body, "key-429");
 
         var problem = await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         Assert.Equal("poe_rate_limited", problem.GetProperty("type").GetString());
-        Assert.Equal("7", limited.Headers.GetValues("Retry-After").Single());
+        Assert.Equal("3", limited.Headers.GetValues("Retry-After").Single());
+        var refused = await early.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal("rate_budget_exhausted", refused.GetProperty("type").GetString());
+        Assert.InRange(int.Parse(early.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture), 1, 3);
+        Assert.Equal(sent, earlySent);
         Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
         Assert.False(retried.Headers.Contains("Idempotent-Replayed"));
         Assert.Equal(watches + 1, await gateway.WatchCountAsync());
