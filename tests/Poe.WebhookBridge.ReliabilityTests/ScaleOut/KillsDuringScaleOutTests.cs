@@ -51,7 +51,10 @@ public sealed class KillsDuringScaleOutTests(ITestOutputHelper output)
             }
         });
 
-        while (DateTimeOffset.UtcNow - started < Duration)
+        // At least the duration and at least a kill per 20 s of it: gaps of 10-20 s plus each restart's own time can
+        // leave fewer kills in the duration alone on a loaded machine.
+        var kills = (int)(Duration / TimeSpan.FromSeconds(20));
+        while (DateTimeOffset.UtcNow - started < Duration || cluster.Kills.Count < kills)
         {
             await Task.Delay(TimeSpan.FromSeconds(Random.Shared.Next(10, 21)));
             await ledger.KillAndRestartAsync(Random.Shared.Next(Instances));
@@ -81,7 +84,7 @@ public sealed class KillsDuringScaleOutTests(ITestOutputHelper output)
         Assert.Equal(0, lost);
         Assert.True(unexplained.Count == 0, "Duplicates no kill left in flight: " + string.Join(", ", unexplained));
         Assert.True(busiest <= Budget, $"{busiest} Poe requests in one 60 s window, over the budget of {Budget}.");
-        Assert.True(cluster.Kills.Count >= Duration / TimeSpan.FromSeconds(20), $"only {cluster.Kills.Count} kills");
+        Assert.True(cluster.Kills.Count >= kills, $"only {cluster.Kills.Count} kills");
     }
 
     /// <summary>As a consumer behind a load balancer: another instance (same idempotency key) when one is down.</summary>
