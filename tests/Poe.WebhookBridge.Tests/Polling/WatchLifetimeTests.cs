@@ -31,6 +31,12 @@ public sealed class WatchLifetimeTests(WatchLifetimeTests.Fixture fixture, ITest
         await Eventually.TrueAsync(() => Task.FromResult(_poe.Requests.Since().Any(r => r.KeyId == rejectedKeyId)), TimeSpan.FromSeconds(5), "a 401");
 
         using var anonymous = _bridge.Instances[0].CreateClient();
+        // Poe logs the request before the bridge has stored its 401.
+        await Eventually.TrueAsync(async () =>
+        {
+            using var probe = await anonymous.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            return probe.StatusCode == HttpStatusCode.ServiceUnavailable;
+        }, TimeSpan.FromSeconds(5), "/health/ready to turn 503 after the 401");
         using (var ready = await anonymous.GetAsync(new Uri("/health/ready", UriKind.Relative)))
         {
             var report = await ready.ReadJsonAsync();
