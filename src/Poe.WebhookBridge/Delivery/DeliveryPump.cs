@@ -53,7 +53,7 @@ public sealed class DeliveryPump(OutboxClaims claims, InFlightDeliveries inFligh
             var started = Stopwatch.GetTimestamp();
             while (inFlight.IsAccepting && KeepPumping(Stopwatch.GetElapsedTime(started), window))
             {
-                if (await ClaimAndStartAsync(cancellationToken) == 0)
+                if (!await ClaimAndStartAsync(cancellationToken))
                 {
                     await dispatcher.WaitAsync(IdleWait, cancellationToken);
                 }
@@ -70,18 +70,23 @@ public sealed class DeliveryPump(OutboxClaims claims, InFlightDeliveries inFligh
     private bool KeepPumping(TimeSpan elapsed, TimeSpan window) =>
         elapsed < MaxLife && (elapsed < window || Volatile.Read(ref _waiting) == 0);
 
-    private async Task<int> ClaimAndStartAsync(CancellationToken cancellationToken)
+    /// <returns>
+    /// Whether the claim filled all it asked for, so more may be due; otherwise the pump waits for news (a stored
+    /// event, freed slots) rather than claim again for each slot as it frees.
+    /// </returns>
+    private async Task<bool> ClaimAndStartAsync(CancellationToken cancellationToken)
     {
+        var capacity = inFlight.Capacity();
         IReadOnlyList<ClaimedEvent> claimed;
         try
         {
-            claimed = await claims.ClaimAsync(inFlight.Capacity(), cancellationToken);
+            claimed = await claims.ClaimAsync(capacity, cancellationToken);
         }
         catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
         {
             DeliveryLog.ClaimFailed(logger, ex);
             await Task.Delay(ErrorPause, cancellationToken);
-            return 0;
+            return false;
         }
 
         foreach (var webhook in claimed)
@@ -89,6 +94,6 @@ public sealed class DeliveryPump(OutboxClaims claims, InFlightDeliveries inFligh
             inFlight.Start(webhook);
         }
 
-        return claimed.Count;
+        return claimed.Count > 0 && claimed.Count == OutboxClaims.Take(capacity);
     }
 }

@@ -10,6 +10,13 @@ public sealed class InFlightDeliveries(
     IServiceProvider services, AttemptRecorder recorder, RetryPolicy retry, DeliveryDispatcher dispatcher, BridgeMetrics metrics,
     TimeProvider time, ILogger<InFlightDeliveries> logger) : IHostedService, IDisposable
 {
+    /// <summary>
+    /// Attempts that finish before they wake the pump: a claim for every freed slot would cost a statement (locking
+    /// a batch of candidates) per delivery when hosts are saturated; the pump's idle wait bounds how long a freed slot
+    /// waits for the rest.
+    /// </summary>
+    public const int WakeAfterFreed = 8;
+
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
     private readonly Lock _lock = new();
@@ -17,6 +24,7 @@ public sealed class InFlightDeliveries(
     private readonly HashSet<Task> _running = [];
     private readonly CancellationTokenSource _stopping = new();
     private bool _closed;
+    private int _freedSinceCapacity;
 
     public bool IsAccepting => !Volatile.Read(ref _closed);
 
@@ -24,6 +32,7 @@ public sealed class InFlightDeliveries(
     {
         lock (_lock)
         {
+            _freedSinceCapacity = 0;
             return new DeliveryCapacity(
                 _closed ? 0 : DeliveryCapacity.MaxInFlight - _running.Count,
                 _byHost.ToDictionary(h => h.Key, h => DeliveryCapacity.MaxPerHost - h.Value, StringComparer.Ordinal));
@@ -93,6 +102,7 @@ public sealed class InFlightDeliveries(
 
     private void Finished(Task attempt, object? host)
     {
+        bool wake;
         lock (_lock)
         {
             _running.Remove(attempt);
@@ -101,9 +111,14 @@ public sealed class InFlightDeliveries(
             {
                 _byHost.Remove(key);
             }
+
+            wake = ++_freedSinceCapacity >= WakeAfterFreed || _running.Count == 0;
         }
 
-        // A freed slot may unblock a saturated host's backlog.
-        dispatcher.Wake();
+        // Freed slots may unblock a saturated host's backlog.
+        if (wake)
+        {
+            dispatcher.Wake();
+        }
     }
 }

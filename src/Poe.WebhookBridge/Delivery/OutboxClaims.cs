@@ -17,9 +17,12 @@ public sealed class OutboxClaims(NpgsqlDataSource dataSource, IOptions<WebhooksO
     /// <summary>Time for the result to be written back after the attempt's own time-out.</summary>
     public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(10);
 
+    /// <summary>How many events a claim with <paramref name="capacity"/> asks for.</summary>
+    public static int Take(DeliveryCapacity capacity) => Math.Min(BatchSize, capacity.Free);
+
     public async Task<IReadOnlyList<ClaimedEvent>> ClaimAsync(DeliveryCapacity capacity, CancellationToken cancellationToken)
     {
-        var take = Math.Min(BatchSize, capacity.Free);
+        var take = Take(capacity);
         if (take <= 0)
         {
             return [];

@@ -89,7 +89,7 @@ public sealed class WebhookSender(HttpClient http, ClientRegistry clients, IOpti
         }
     }
 
-        private static CallbackRefusedException? RefusalIn(Exception ex)
+    private static CallbackRefusedException? RefusalIn(Exception ex)
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {
