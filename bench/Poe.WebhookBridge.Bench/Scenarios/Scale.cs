@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Npgsql;
 using Poe.Simulator;
 using Poe.Simulator.Auth;
@@ -24,8 +25,18 @@ public static class Scale
     private const int PageSize = 100;
     private const string ClaimHistogram = "bridge_poll_claim_seconds";
 
-    private sealed record Size(int Watches, double PollsPerSecond, double ClaimP50Ms, double ClaimP99Ms, double Claims, double PgCpuMsPerPoll,
-        double BridgeCpuMsPerPoll, double ListP99Ms, double FilteredListP99Ms, double RegistrationsPerSecond, int RegistrationErrors);
+    private sealed record Size(
+        int Watches,
+        [property: JsonPropertyName("polls_per_s")] double PollsPerSecond,
+        [property: JsonPropertyName("claim_p50_ms")] double ClaimP50Ms,
+        [property: JsonPropertyName("claim_p99_ms")] double ClaimP99Ms,
+        double Claims,
+        [property: JsonPropertyName("pg_cpu_ms_per_poll")] double PgCpuMsPerPoll,
+        [property: JsonPropertyName("bridge_cpu_ms_per_poll")] double BridgeCpuMsPerPoll,
+        [property: JsonPropertyName("list_p99_ms")] double ListP99Ms,
+        [property: JsonPropertyName("list_active_p99_ms")] double FilteredListP99Ms,
+        [property: JsonPropertyName("registrations_per_s")] double RegistrationsPerSecond,
+        int RegistrationErrors);
 
     public static async Task<ScenarioResult> RunAsync(BenchContext context)
     {
@@ -197,15 +208,7 @@ public static class Scale
         var absolute = new Dictionary<string, double>();
         foreach (var s in sizes)
         {
-            var k = s.Watches.ToString(CultureInfo.InvariantCulture);
-            absolute[$"polls_per_s_{k}"] = s.PollsPerSecond;
-            absolute[$"claim_p50_ms_{k}"] = s.ClaimP50Ms;
-            absolute[$"claim_p99_ms_{k}"] = s.ClaimP99Ms;
-            absolute[$"pg_cpu_ms_per_poll_{k}"] = s.PgCpuMsPerPoll;
-            absolute[$"bridge_cpu_ms_per_poll_{k}"] = s.BridgeCpuMsPerPoll;
-            absolute[$"list_p99_ms_{k}"] = s.ListP99Ms;
-            absolute[$"list_active_p99_ms_{k}"] = s.FilteredListP99Ms;
-            absolute[$"registrations_per_s_{k}"] = s.RegistrationsPerSecond;
+            Absolute.Add(absolute, s, key => Invariant($"{key}_{s.Watches}"));
         }
 
         var workload = string.Create(CultureInfo.InvariantCulture,
