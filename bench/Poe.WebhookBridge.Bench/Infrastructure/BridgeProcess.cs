@@ -117,7 +117,8 @@ public sealed class BridgeProcess : IAsyncDisposable
             {
             }
 
-            await Task.Delay(250);
+            // Start-ups take 2–4 s on a quiet machine and a run has a dozen: asking often keeps the wait close to the start-up.
+            await Task.Delay(50);
         }
 
         throw new TimeoutException($"bridge '{name}' not ready after 90 s; see {logDirectory}/{name}.log");
