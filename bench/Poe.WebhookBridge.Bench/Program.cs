@@ -6,9 +6,15 @@ using Poe.WebhookBridge.Bench.Reporting;
 using Poe.WebhookBridge.Bench.Scenarios;
 
 // dotnet run -c Release --project bench/Poe.WebhookBridge.Bench -- [--quick] [--scenario N]...
+// The baselines that run as processes of their own (BenchChild).
 if (args is [BarePollLoop.Command, .. var loop])
 {
     return await BarePollLoop.RunChildAsync(loop);
+}
+
+if (args is [PeerRegistrationEndpoint.Command, .. var peer])
+{
+    return await PeerRegistrationEndpoint.RunChildAsync(peer);
 }
 
 var quick = args.Contains("--quick");

@@ -12,6 +12,18 @@ public sealed class BridgeProcess : IAsyncDisposable
     // Made per run: nothing that looks like a signing secret is committed.
     public static readonly string SigningSecret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>
+    /// The runtime's settings from the environment, beside those of the bridge's runtimeconfig.json: workstation GC (the
+    /// Web SDK's default is server GC), production hosting, warnings only. <see cref="BenchChild"/> starts a baseline's
+    /// process with them too, so both sides of a comparison run on the same runtime.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> RuntimeEnvironment = new Dictionary<string, string>
+    {
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["DOTNET_gcServer"] = "0",
+    };
+
     private readonly Process _process;
     private readonly StreamWriter _log;
     private int _disposed;
@@ -27,7 +39,7 @@ public sealed class BridgeProcess : IAsyncDisposable
 
     public static async Task<BridgeProcess> StartAsync(string repo, string name, string connectionString, Uri poeUrl, string poeKey, IDictionary<string, string> settings, string logDirectory)
     {
-        var dll = Path.Combine(repo, "src/Poe.WebhookBridge/bin/Release/net10.0/Poe.WebhookBridge.dll");
+        var dll = Dll(repo);
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("Build the bridge first: dotnet build src/Poe.WebhookBridge -c Release", dll);
@@ -43,7 +55,7 @@ public sealed class BridgeProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(RuntimeEnvironment)
         {
             ["ConnectionStrings__Postgres"] = connectionString,
             ["Clients__bench__ApiKey"] = ClientKey,
@@ -52,9 +64,6 @@ public sealed class BridgeProcess : IAsyncDisposable
             ["Poe__ApiKey"] = poeKey,
             ["Webhooks__AllowHttp"] = "true",
             ["Webhooks__AllowPrivateNetworks"] = "true",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_gcServer"] = "0",
         };
         foreach (var (key, value) in settings)
         {
@@ -78,6 +87,9 @@ public sealed class BridgeProcess : IAsyncDisposable
         BenchContext.Say($"  bridge '{name}' ready in {clock.Elapsed.TotalSeconds:0.0} s");
         return bridge;
     }
+
+    /// <summary>The bridge's Release build; its runtimeconfig.json lies beside it.</summary>
+    public static string Dll(string repo) => Path.Combine(repo, "src/Poe.WebhookBridge/bin/Release/net10.0/Poe.WebhookBridge.dll");
 
     private async Task WaitReadyAsync(string name, string logDirectory)
     {
@@ -105,7 +117,8 @@ public sealed class BridgeProcess : IAsyncDisposable
             {
             }
 
-            await Task.Delay(250);
+            // Start-ups take 2–4 s on a quiet machine and a run has a dozen: asking often keeps the wait close to the start-up.
+            await Task.Delay(50);
         }
 
         throw new TimeoutException($"bridge '{name}' not ready after 90 s; see {logDirectory}/{name}.log");

@@ -8,36 +8,21 @@ namespace Poe.WebhookBridge.Bench.Scenarios;
 
 /// <summary>
 /// Scenario 2's first baseline: tasks GETting the videos in turn with one HttpClient (keys in turn, body parsed). It runs
-/// as a process of its own (this executable, <c>bare-loop</c>), so its CPU time per poll is its own and not the
-/// simulator's, as the bridge's is.
+/// as a process of its own (<see cref="BenchChild"/>, command <c>bare-loop</c>), so its CPU time per poll is its own and
+/// not the simulator's, as the bridge's is.
 /// </summary>
 public static class BarePollLoop
 {
     public const string Command = "bare-loop";
 
     public static async Task<(double PerSecond, double CpuMicrosecondsPerPoll)> MeasureAsync(
-        Uri simulator, string keyPrefix, int keys, string videoPrefix, int videos, TimeSpan window, int concurrency)
+        string repo, Uri simulator, string keyPrefix, int keys, string videoPrefix, int videos, TimeSpan window, int concurrency)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
-        foreach (var arg in new[]
-        {
-            typeof(BarePollLoop).Assembly.Location, Command, simulator.ToString(), keyPrefix, Text(keys), videoPrefix, Text(videos),
-            Text(window.TotalSeconds), Text(concurrency),
-        })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        await using var child = BenchChild.Start(repo, Command,
+            simulator.ToString(), keyPrefix, Text(keys), videoPrefix, Text(videos), Text(window.TotalSeconds), Text(concurrency));
+        var output = await child.ReadToEndAsync();
         var figures = output.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
-        if (process.ExitCode != 0 || figures.Length != 2)
-        {
-            throw new InvalidOperationException($"the bare loop exited with {process.ExitCode}: {output}");
-        }
-
-        return (figures[0], figures[1]);
+        return figures.Length == 2 ? (figures[0], figures[1]) : throw new InvalidOperationException($"the bare loop printed: {output}");
     }
 
     /// <summary>The child: prints polls/s and CPU µs per poll over the window, after a second of warm-up (JIT, connections).</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Poe.Simulator;
 using Poe.Simulator.Auth;
 using Poe.Simulator.Videos;
@@ -164,17 +165,9 @@ public static class BudgetLatency
         };
         foreach (var p in new[] { a, f, b })
         {
-            absolute[$"{p.Name}_p50_s"] = p.P50;
-            absolute[$"{p.Name}_p95_s"] = p.P95;
-            absolute[$"{p.Name}_mean_s"] = p.Mean;
-            absolute[$"{p.Name}_warm_p50_s"] = p.WarmP50;
-            absolute[$"{p.Name}_warm_p95_s"] = p.WarmP95;
-            absolute[$"{p.Name}_requests"] = p.Requests;
-            absolute[$"{p.Name}_max_60s_window"] = p.MaxWindow;
-            absolute[$"{p.Name}_over_budget_windows"] = p.OverBudget;
-            absolute[$"{p.Name}_429s"] = p.Throttled;
-            absolute[$"{p.Name}_not_detected"] = p.Missed;
+            Absolute.Add(absolute, p, key => $"{p.Name}_{key}");
         }
+
         var workload = string.Create(CultureInfo.InvariantCulture,
             $"{lanes} lanes, each always one video in flight: {string.Join(" or ", kinds.Select(k => $"{k.Model}/{k.Seconds}s ~{k.NominalSeconds:0} s total ±20 %"))} " +
             $"(50/50, progress drifting ±3 points around the time elapsed then 99 for the last 2–8 %, queued {queuedMin:0}–{queuedMax:0} s), next video 2–5 s after the previous ends; seed {Seed}; " +
@@ -188,5 +181,16 @@ public static class BudgetLatency
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private sealed record Poller(string Name, double WarmP50, double WarmP95, double P50, double P95, double Mean, int Missed, int Requests, int Throttled, int MaxWindow, int OverBudget);
+    private sealed record Poller(
+        string Name,
+        [property: JsonPropertyName("warm_p50_s")] double WarmP50,
+        [property: JsonPropertyName("warm_p95_s")] double WarmP95,
+        [property: JsonPropertyName("p50_s")] double P50,
+        [property: JsonPropertyName("p95_s")] double P95,
+        [property: JsonPropertyName("mean_s")] double Mean,
+        [property: JsonPropertyName("not_detected")] int Missed,
+        [property: JsonPropertyName("requests")] int Requests,
+        [property: JsonPropertyName("429s")] int Throttled,
+        [property: JsonPropertyName("max_60s_window")] int MaxWindow,
+        [property: JsonPropertyName("over_budget_windows")] int OverBudget);
 }

@@ -47,7 +47,7 @@ public static class Delivery
             $"(a) {n} watches on videos already completed, each with its pending video.completed event, written straight into the bridge's tables (the rows a poll that saw the end writes), " +
             $"callbacks spread over {Hosts} consumer hosts (127.0.0.1–{Hosts}); the receiver holds webhooks for 2 s after the events are committed, then deliveries/s = {n} / (last received − opening). Baseline: {n} POSTs of a 1 KB webhook-like body by {Hosts * 16} concurrent tasks (the bridge's per-host cap × hosts) with one HttpClient. " +
             $"(b) two bridges, one with all consumers healthy, one whose consumer 127.0.0.{Hosts} (10 % of watches) never answers (Webhooks:Timeout 10 s); each in turn, alternating, " +
-            $"{(context.Quick ? "once" : "twice")} each, is given {m} new videos ending uniformly {(context.Quick ? "3–6" : "5–20")} s after registration, interval 1 s; " +
+            $"{(context.Quick ? "once" : "twice")} each, is given {m} new videos ending uniformly {(context.Quick ? "2–4" : "5–20")} s after registration, interval 1 s; " +
             $"p99 of terminal → webhook over the other 90 % in each run, the median of each bridge's runs compared.");
         return new ScenarioResult(5, "delivery", workload, (DateTimeOffset.UtcNow - started).TotalSeconds, figures, absolute);
     }
@@ -133,7 +133,7 @@ public static class Delivery
         {
             Id = $"video_s5b_{tag}_{i}",
             QueuedTime = TimeSpan.FromSeconds(1),
-            RunningTime = TimeSpan.FromSeconds(quick ? 2 + (4 * random.NextDouble()) : 4 + (15 * random.NextDouble())),
+            RunningTime = TimeSpan.FromSeconds(quick ? 1 + (2 * random.NextDouble()) : 4 + (15 * random.NextDouble())),
         })).ToList();
         await Load.ForAllAsync(m, 32, async i =>
         {

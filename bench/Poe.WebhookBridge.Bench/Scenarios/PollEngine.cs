@@ -72,7 +72,7 @@ public static class PollEngine
 
         var rate = polls / window.TotalSeconds;
         BenchContext.Say($"scenario 2: bridge {rate:0} polls/s, {bridgeCpu:0} µs CPU a poll (simulator {simulatorCpu:0} µs); bare HttpClient loop next");
-        var (bare, bareCpu) = await BarePollLoop.MeasureAsync(simulator.BaseUrl, "poe-key-s2-", keys, "video_s2_", watches, baselineWindow, PollRunnerConcurrency);
+        var (bare, bareCpu) = await BarePollLoop.MeasureAsync(context.Repo, simulator.BaseUrl, "poe-key-s2-", keys, "video_s2_", watches, baselineWindow, PollRunnerConcurrency);
         BenchContext.Say($"scenario 2: bare loop {bare:0} polls/s, {bareCpu:0} µs CPU a poll");
         var (hangfire, hangfireStatements) = await HangfirePerPoll.MeasureAsync(context, simulator, "poe-key-s2-hangfire", videos, baselineWindow);
         var figures = new List<Figure>

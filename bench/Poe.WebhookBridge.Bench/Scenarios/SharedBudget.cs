@@ -23,10 +23,10 @@ public static class SharedBudget
         var interval = TimeSpan.FromSeconds(quick ? 5 : 10);
         // Three times the budget: each video wants 60 / interval polls a minute.
         var videos = (int)(3 * budget * interval.TotalSeconds / 60);
-        var warmUp = TimeSpan.FromSeconds(quick ? 5 : 2);
+        var warmUp = TimeSpan.FromSeconds(2);
         // One cycle of the rate slots (a slot is free again 60 s + a 3 s margin after its claim): under demand they are
         // taken again the moment they free, so the opening burst echoes every 63 s and a 60 s window may miss one echo.
-        var window = TimeSpan.FromSeconds(quick ? 8 : 63);
+        var window = TimeSpan.FromSeconds(quick ? 5 : 63);
         var started = DateTimeOffset.UtcNow;
         await using var simulator = await InProcessSimulator.StartAsync(o => o.RequestsPerMinute = budget);
         var db = await context.CreateBridgeDatabaseAsync("bench_s7");
