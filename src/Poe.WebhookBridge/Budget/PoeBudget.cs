@@ -63,29 +63,30 @@ public sealed class PoeBudget(NpgsqlDataSource dataSource, TimeProvider time, IO
     /// until then. A key Poe rejects (401) is re-probed with one request, and held while that probe is out (until
     /// <paramref name="lease"/>), however many of its videos are waiting: the probe's answer either holds it another
     /// minute or clears it. Every step serves all the claim's keys in one statement, so a claim costs the same few round
-    /// trips for one key or two hundred.
+    /// trips for one key or two hundred: the slots are taken at once (their count decides the rest), and the keys' new
+    /// pace and holds are added to <paramref name="writes"/>, the claim's last batch, which runs them with its lease and
+    /// commit in one round trip.
     /// </summary>
     /// <returns>How many polls each key may send.</returns>
     internal static async Task<Dictionary<string, int>> GrantPollsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<KeyGrant> keys, int budget, DateTimeOffset now, DateTimeOffset lease,
+        NpgsqlConnection connection, NpgsqlBatch writes, IReadOnlyList<KeyGrant> keys, int budget, DateTimeOffset now, DateTimeOffset lease,
         CancellationToken cancellationToken)
     {
         keys = [.. keys.Select(k => k with { Admitted = Math.Min(k.Admitted, k.Asked) })];
         var sending = keys.Where(k => k.Admitted > 0).ToList();
         // Polls leave the reserved slots to the requests a caller waits on.
         var granted = await RateSlots.TakeFreeAsync(
-            connection, transaction, [.. sending.Select(k => k.Id)], [.. sending.Select(k => k.Admitted)], PollSlots(budget), now, now + SlotPeriod, cancellationToken);
+            connection, null, [.. sending.Select(k => k.Id)], [.. sending.Select(k => k.Admitted)], PollSlots(budget), now, now + SlotPeriod, cancellationToken);
         var sent = keys.Select(k => granted.GetValueOrDefault(k.Id)).ToArray();
         var paced = keys.Select((k, i) => RatePacer.After(k.PacedUntil, now, sent[i], budget)).ToArray();
-        await PoeKeys.AfterClaimAsync(
-            connection, transaction, PollSlots(budget),
+        PoeKeys.AddAfterClaim(
+            writes, PollSlots(budget),
             [.. keys.Select(k => k.Id)],
             paced,
             [.. keys.Select((k, i) => sent[i] < k.Asked)],
             [.. paced.Select(p => RatePacer.NextAdmission(p, budget))],
             [.. keys.Select((k, i) => sent[i] < k.Admitted)],
-            [.. keys.Select((k, i) => k.Rejected && sent[i] > 0 ? lease : now)],
-            cancellationToken);
+            [.. keys.Select((k, i) => k.Rejected && sent[i] > 0 ? lease : now)]);
         return granted;
     }
 

@@ -86,13 +86,12 @@ internal static class PoeKeys
     /// <summary>
     /// After a claim, each key's new pace; a key that got less than it asked is held until its next admission, and
     /// until its first poll slot (below <c>$1</c>) frees when slots were what it lacked; a rejected key whose probe went
-    /// out is held until that probe's lease ends.
+    /// out is held until that probe's lease ends. Added to the claim's last batch, which runs after its slots were taken.
     /// </summary>
-    public static async Task AfterClaimAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, int pollSlots, string[] keyIds, DateTimeOffset[] paced, bool[] isShort,
-        DateTimeOffset[] nextAdmission, bool[] slotsShort, DateTimeOffset[] probeUntil, CancellationToken cancellationToken)
-    {
-        await using var command = SqlCommands.Create(connection, transaction, """
+    public static void AddAfterClaim(
+        NpgsqlBatch batch, int pollSlots, string[] keyIds, DateTimeOffset[] paced, bool[] isShort,
+        DateTimeOffset[] nextAdmission, bool[] slotsShort, DateTimeOffset[] probeUntil) =>
+        SqlCommands.Add(batch, """
             UPDATE bridge.poe_keys k SET paced_until = u.paced,
                 hold_until = GREATEST(CASE WHEN u.short THEN GREATEST(k.hold_until, u.next_admission,
                     CASE WHEN u.slots_short THEN (SELECT min(available_at) FROM bridge.rate_slots r WHERE r.poe_key_id = k.id AND r.slot < $1) END)
@@ -101,6 +100,4 @@ internal static class PoeKeys
                 AS u(id, paced, short, next_admission, slots_short, probe_until)
             WHERE k.id = u.id
             """, pollSlots, keyIds, paced, isShort, nextAdmission, slotsShort, probeUntil);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 }

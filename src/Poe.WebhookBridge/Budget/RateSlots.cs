@@ -43,7 +43,7 @@ internal static class RateSlots
 
     /// <summary>Takes up to <paramref name="wanted"/> free slots of each key below <paramref name="slots"/>; returns how many each got.</summary>
     public static async Task<Dictionary<string, int>> TakeFreeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string[] keyIds, int[] wanted, int slots, DateTimeOffset now, DateTimeOffset reusable,
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string[] keyIds, int[] wanted, int slots, DateTimeOffset now, DateTimeOffset reusable,
         CancellationToken cancellationToken)
     {
         var taken = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -31,27 +31,33 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
             delivery.Wake();
         }
 
-        // The planner re-reads its inputs beside the claims, not before them: the claims need not wait for it.
+        // The planner re-reads its inputs beside the claims, not before them: the claims need not wait for it. It is
+        // awaited whatever the claims do, so a claim that throws neither leaves it running unobserved nor hides its error.
         var refresh = planner.RefreshAsync(cancellationToken);
-        while (time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
+        try
         {
-            // Each claim asks for all the runner has room for: a claim's few round trips and key locks cost the same for
-            // one poll or many, so the fewer claims a second, the more of the database's time goes to polls.
-            var room = runner.FreeSlots;
-            var claimed = room >= MinClaim ? await ClaimAsync(room, cancellationToken) : [];
-            foreach (var poll in claimed)
+            while (time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
             {
-                runner.Start(poll);
-            }
+                // Each claim asks for all the runner has room for: a claim's few round trips and key locks cost the same for
+                // one poll or many, so the fewer claims a second, the more of the database's time goes to polls.
+                var room = runner.FreeSlots;
+                var claimed = room >= MinClaim ? await ClaimAsync(room, cancellationToken) : [];
+                foreach (var poll in claimed)
+                {
+                    runner.Start(poll);
+                }
 
-            // Less than asked for (nothing else is due), or too little room for a claim: look again shortly.
-            if (room < MinClaim || claimed.Count < room)
-            {
-                await Task.Delay(IdleWait, time, cancellationToken);
+                // Less than asked for (nothing else is due), or too little room for a claim: look again shortly.
+                if (room < MinClaim || claimed.Count < room)
+                {
+                    await Task.Delay(IdleWait, time, cancellationToken);
+                }
             }
         }
-
-        await refresh;
+        finally
+        {
+            await refresh;
+        }
     }
 
     private async Task<IReadOnlyList<ClaimedPoll>> ClaimAsync(int room, CancellationToken cancellationToken)

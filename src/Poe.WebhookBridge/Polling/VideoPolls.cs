@@ -48,7 +48,7 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
     /// own poll time.
     /// </summary>
     public static async Task<List<DueTarget>> SelectDueAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(string Key, int Limit)> keys, DateTimeOffset now,
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<(string Key, int Limit)> keys, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(DueSql, connection, transaction);
@@ -90,46 +90,47 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
         ORDER BY p.claim_order
         """;
 
-    /// <summary>Leases claimed targets: <c>next_poll_at</c> and <c>claimed_until</c> move to the lease end, which takes them out of the due range and brings them back by themselves if this instance dies.</summary>
-    public static async Task LeaseAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ClaimedPoll> claimed, DateTimeOffset lease, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the lease of claimed targets: <c>next_poll_at</c> and <c>claimed_until</c> move to the lease end, which takes
+    /// them out of the due range and brings them back by themselves if this instance dies.
+    /// </summary>
+    public static void AddLease(NpgsqlBatch batch, IReadOnlyList<ClaimedPoll> claimed, DateTimeOffset lease)
     {
         if (claimed.Count == 0)
         {
             return;
         }
 
-        await using var command = new NpgsqlCommand("""
+        var command = new NpgsqlBatchCommand("""
             UPDATE bridge.video_polls p SET next_poll_at = @lease, claimed_until = @lease
             FROM unnest(@keys, @videos) AS c(poe_key_id, video_id)
             WHERE p.poe_key_id = c.poe_key_id AND p.video_id = c.video_id
-            """, connection, transaction);
+            """);
         command.Parameters.AddWithValue("lease", lease);
         AddTargets(command.Parameters, claimed);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        batch.BatchCommands.Add(command);
     }
 
     /// <summary>
-    /// Removes targets the claim found without an active watch. The claim judged them from its statement's snapshot;
-    /// this statement's newer one also sees a watch registered while the claim ran, whose target must stay.
+    /// Adds the removal of targets the claim found without an active watch. The claim judged them from its statement's
+    /// snapshot; this statement's newer one also sees a watch registered while the claim ran, whose target must stay.
     /// </summary>
-    public static async Task DeleteOrphansAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ClaimedPoll> orphans, CancellationToken cancellationToken)
+    public static void AddDeleteOrphans(NpgsqlBatch batch, IReadOnlyList<ClaimedPoll> orphans)
     {
         if (orphans.Count == 0)
         {
             return;
         }
 
-        await using var command = new NpgsqlCommand($"""
+        var command = new NpgsqlBatchCommand($"""
             DELETE FROM bridge.video_polls p
             USING unnest(@keys, @videos) AS c(poe_key_id, video_id)
             WHERE p.poe_key_id = c.poe_key_id AND p.video_id = c.video_id
               AND NOT EXISTS (SELECT 1 FROM bridge.watches w
                               WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = '{WatchStatus.Active}')
-            """, connection, transaction);
+            """);
         AddTargets(command.Parameters, orphans);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        batch.BatchCommands.Add(command);
     }
 
     /// <summary>

@@ -48,30 +48,26 @@ internal static class WatchQueries
             return Problems.Invalid("limit", $"Must be an integer from 1 to {MaxLimit}.");
         }
 
-        (DateTimeOffset CreatedAt, string Id)? cursor = null;
-        if (after is not null)
+        var page = await Page(db, client.Name, status, video_id, after, take + 1).ToListAsync(cancellationToken);
+        // An unknown cursor yields no rows; only an empty page costs the look-up that tells it from the end of the list.
+        if (after is not null && page.Count == 0 && !await db.Watches.AnyAsync(w => w.Id == after && w.ClientName == client.Name, cancellationToken))
         {
-            var found = await db.Watches.Where(w => w.Id == after && w.ClientName == client.Name)
-                .Select(w => new { w.CreatedAt, w.Id }).SingleOrDefaultAsync(cancellationToken);
-            if (found is null)
-            {
-                return Problems.Invalid("after", "No watch with this id.");
-            }
-
-            cursor = (found.CreatedAt, found.Id);
+            return Problems.Invalid("after", "No watch with this id.");
         }
 
-        var page = await Page(db, client.Name, status, video_id, cursor, take + 1).ToListAsync(cancellationToken);
         var data = page.Take(take).Select(f => WatchResponse.From(f.Watch, f.NextPollAt)).ToList();
         return TypedResults.Ok(new WatchList("list", data, page.Count > take, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id));
     }
 
     /// <summary>
-    /// A client's watches newest first, after the cursor: each filter has an index in this order, and the cursor is a
-    /// row comparison that is an index condition, so a page costs O(limit) at any depth (docs/architecture.md, "Cost at scale").
+    /// A client's watches newest first, after the watch <paramref name="after"/>: each filter has an index in this order,
+    /// and the cursor is a row comparison that is an index condition, so a page costs O(limit) at any depth
+    /// (docs/architecture.md, "Cost at scale"). The cursor's position is read by the page's own statement (two
+    /// uncorrelated look-ups the plan runs once, before its index scan), so a page is one round trip; an unknown cursor
+    /// compares with NULL and yields no rows.
     /// </summary>
     internal static IQueryable<WatchWithNextPoll> Page(
-        BridgeDbContext db, string clientName, string? status, string? videoId, (DateTimeOffset CreatedAt, string Id)? after, int take)
+        BridgeDbContext db, string clientName, string? status, string? videoId, string? after, int take)
     {
         var watches = db.Watches.Where(w => w.ClientName == clientName);
         if (status is not null)
@@ -84,10 +80,12 @@ internal static class WatchQueries
             watches = watches.Where(w => w.VideoId == videoId);
         }
 
-        if (after is { } cursor)
+        if (after is not null)
         {
-            var (createdAt, id) = cursor;
-            watches = watches.Where(w => EF.Functions.LessThan(ValueTuple.Create(w.CreatedAt, w.Id), ValueTuple.Create(createdAt, id)));
+            var cursor = db.Watches.Where(c => c.Id == after && c.ClientName == clientName);
+            watches = watches.Where(w => EF.Functions.LessThan(
+                ValueTuple.Create(w.CreatedAt, w.Id),
+                ValueTuple.Create(cursor.Select(c => c.CreatedAt).First(), cursor.Select(c => c.Id).First())));
         }
 
         return WithNextPoll(db, watches.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(take));

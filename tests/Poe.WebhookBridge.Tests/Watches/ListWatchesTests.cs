@@ -47,6 +47,19 @@ public sealed class ListWatchesTests(BridgeFactory bridge) : BridgeTest(bridge)
     }
 
     [Fact]
+    public async Task A_page_after_the_oldest_watch_is_empty_not_an_unknown_cursor()
+    {
+        var created = await CreateAsync(Shop, 2);
+
+        var page = await Shop.GetJsonAsync($"/v1/watches?after={created[0]}");
+        var filtered = await Shop.GetJsonAsync($"/v1/watches?status=active&after={created[1]}");
+
+        Assert.Empty(Ids(page));
+        Assert.False(page.GetProperty("has_more").GetBoolean());
+        Assert.Equal([created[0]], Ids(filtered));
+    }
+
+    [Fact]
     public async Task An_empty_list_has_no_more_and_no_first_or_last_id()
     {
         var page = await Shop.GetJsonAsync("/v1/watches");

@@ -25,7 +25,7 @@ internal static class SqlCommands
         return command;
     }
 
-    public static NpgsqlCommand Create(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, params object?[] values)
+    public static NpgsqlCommand Create(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params object?[] values)
     {
         var command = new NpgsqlCommand(sql, connection, transaction);
         Bind(command.Parameters, values);
