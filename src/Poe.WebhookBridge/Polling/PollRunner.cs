@@ -9,7 +9,7 @@ namespace Poe.WebhookBridge.Polling;
 /// claiming loop never waits for a batch. In-flight polls are bounded; the claim loop asks for no more than fit.
 /// </summary>
 public sealed partial class PollRunner(
-    IServiceProvider services, IServiceScopeFactory scopes, PoeKeyRing keys, PollPlanner planner, RoutinePollWriter routine, BridgeMetrics metrics, DeliveryDispatcher delivery,
+    IServiceProvider services, IServiceScopeFactory scopes, PoeKeyRing keys, PollPlanner planner, RoutinePollWriter routine, UnsentPollReleaser unsent, BridgeMetrics metrics, DeliveryDispatcher delivery,
     TimeProvider time, ILogger<PollRunner> logger)
     : IDisposable
 {
@@ -50,7 +50,8 @@ public sealed partial class PollRunner(
             // The rate slot was taken at claim time; sending much later could squeeze two requests on one slot into 60 s.
             if (PoeBudget.MissedSendDeadline(poll, sentAt))
             {
-                await WithWriterAsync(writer => writer.ReleaseUnpolledAsync(poll, _stopping.Token));
+                metrics.PollUnsent();
+                unsent.Enqueue(poll);
                 return;
             }
 
@@ -114,13 +115,6 @@ public sealed partial class PollRunner(
         await using var scope = scopes.CreateAsyncScope();
         return await write(scope.ServiceProvider.GetRequiredService<PollResultWriter>());
     }
-
-    private async Task WithWriterAsync(Func<PollResultWriter, Task> write) =>
-        await WithWriterAsync(async writer =>
-        {
-            await write(writer);
-            return true;
-        });
 
     private bool FirstRejectionThisMinute(string poeKeyId)
     {
