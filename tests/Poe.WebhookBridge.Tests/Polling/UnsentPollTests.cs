@@ -17,8 +17,9 @@ public sealed class UnsentPollTests(BridgeFactory bridge) : BridgeTest(bridge)
     private const string Key = "unsent-poll-test";
     private static readonly string[] Videos = ["video_unsent_1", "video_unsent_2", "video_unsent_3"];
 
-    // A day ahead: the shared bridge's own poll loop, on the real clock, never finds these videos due.
-    private readonly DateTimeOffset _now = DateTimeOffset.UtcNow.AddDays(1);
+    // A day ahead: the shared bridge's own poll loop, on the real clock, never finds these videos due. Whole
+    // milliseconds, so the due times compare equal after PostgreSQL's microsecond round trip.
+    private readonly DateTimeOffset _now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeMilliseconds());
 
     [Fact]
     public async Task Polls_that_missed_their_send_deadline_are_given_back_unsent_in_their_place()
