@@ -28,6 +28,12 @@ public sealed partial class PollRunner(
 
     public int FreeSlots => MaxInFlight - Volatile.Read(ref _inFlight);
 
+    /// <summary>
+    /// Held by the one claim loop that fills this runner's free room. Two loops would each see the same room and claim it
+    /// twice, and their claims would queue on the same keys' locks, each then slower than the send deadline.
+    /// </summary>
+    public SemaphoreSlim ClaimTurn { get; } = new(1, 1);
+
     public void Start(ClaimedPoll poll)
     {
         Interlocked.Increment(ref _inFlight);
@@ -40,6 +46,7 @@ public sealed partial class PollRunner(
         _stopping.Dispose();
         _writers.Dispose();
         _terminalWriters.Dispose();
+        ClaimTurn.Dispose();
     }
 
     private async Task RunAsync(ClaimedPoll poll)

@@ -33,6 +33,26 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
 
         // The planner re-reads its inputs beside the claims, not before them: the claims need not wait for it.
         var refresh = planner.RefreshAsync(cancellationToken);
+        // A firing that starts while the last one's claim still runs (a claim slower than a second) waits for its turn, then
+        // claims for what is left of its own second: a firing may outlive its second, so firings overlap.
+        var wait = until - time.GetUtcNow();
+        if (await runner.ClaimTurn.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken))
+        {
+            try
+            {
+                await ClaimUntilAsync(until, cancellationToken);
+            }
+            finally
+            {
+                runner.ClaimTurn.Release();
+            }
+        }
+
+        await refresh;
+    }
+
+    private async Task ClaimUntilAsync(DateTimeOffset until, CancellationToken cancellationToken)
+    {
         while (time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
         {
             // Each claim asks for all the runner has room for: a claim's few round trips and key locks cost the same for
@@ -50,8 +70,6 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
                 await Task.Delay(IdleWait, time, cancellationToken);
             }
         }
-
-        await refresh;
     }
 
     private async Task<IReadOnlyList<ClaimedPoll>> ClaimAsync(int room, CancellationToken cancellationToken)
