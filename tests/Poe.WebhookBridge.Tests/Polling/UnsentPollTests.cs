@@ -4,7 +4,6 @@ using Microsoft.Extensions.Time.Testing;
 using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Tests.Support;
-using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Tests.Polling;
 
@@ -51,27 +50,6 @@ public sealed class UnsentPollTests(BridgeFactory bridge) : BridgeTest(bridge)
     private Task<List<VideoPoll>> PollsAsync() =>
         Database.QueryAsync(db => db.VideoPolls.AsNoTracking().Where(p => p.PoeKeyId == Key).ToListAsync());
 
-    private Task<int> SeedAsync() => Database.QueryAsync(async db =>
-    {
-        db.PoeKeys.Add(new PoeKeyState { Id = Key, HoldUntil = DateTimeOffset.UnixEpoch, PacedUntil = DateTimeOffset.UnixEpoch });
-        db.RateSlots.AddRange(Enumerable.Range(0, 100).Select(slot => new RateSlot { PoeKeyId = Key, Slot = slot, AvailableAt = DateTimeOffset.UnixEpoch }));
-        foreach (var video in Videos)
-        {
-            db.VideoPolls.Add(new VideoPoll { PoeKeyId = Key, VideoId = video, NextPollAt = DueAt(video), CreatedAt = _now.AddHours(-1) });
-            db.Watches.Add(new Watch
-            {
-                Id = $"watch_{video}",
-                ClientName = "shop",
-                VideoId = video,
-                CallbackUrl = "https://app.example/hooks/poe",
-                PoeKeyId = Key,
-                Events = ["video.completed"],
-                Metadata = [],
-                Status = WatchStatus.Active,
-                CreatedAt = _now.AddHours(-1),
-            });
-        }
-
-        return await db.SaveChangesAsync();
-    });
+    private Task<int> SeedAsync() =>
+        DueVideos.SeedAsync(Database, Key, _now.AddHours(-1), Videos.Select(video => new VideoPoll { PoeKeyId = Key, VideoId = video, NextPollAt = DueAt(video), CreatedAt = _now.AddHours(-1) }));
 }
