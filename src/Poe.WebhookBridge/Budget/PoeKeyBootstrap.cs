@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Poe.WebhookBridge.Infrastructure.Data;
 using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Budget;
@@ -10,6 +11,9 @@ internal sealed class PoeKeyBootstrap(NpgsqlDataSource dataSource, PoeKeyRing ke
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
+        // One slot row per request a minute for every key (hundreds of thousands for many busy keys): start-up work like
+        // the migrations, so it gets their time-out, not a request's.
+        batch.Timeout = (int)ConnectionDefaults.SchemaCommandTimeout.TotalSeconds;
         foreach (var keyId in keys.KeyIds)
         {
             PoeKeys.Seed(batch, keyId);

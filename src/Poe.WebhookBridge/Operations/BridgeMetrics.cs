@@ -18,6 +18,7 @@ public sealed class BridgeMetrics
 
     private readonly Counter<long> _poeRequests;
     private readonly Counter<long> _webhookAttempts;
+    private readonly Counter<long> _pollsUnsent;
     private readonly Histogram<double> _deliverySeconds;
     private readonly Histogram<double> _pollLagSeconds;
     private readonly Histogram<double> _pollClaimSeconds;
@@ -30,6 +31,7 @@ public sealed class BridgeMetrics
         var meter = meterFactory.Create(MeterName);
         _poeRequests = meter.CreateCounter<long>("bridge.poe.requests", description: "Requests sent to Poe, by response code (or error kind) and operation.");
         _webhookAttempts = meter.CreateCounter<long>("bridge.webhook.attempts", description: "Webhook delivery attempts, by outcome.");
+        _pollsUnsent = meter.CreateCounter<long>("bridge.poll.unsent", description: "Claimed polls given back unsent: not sent within the send deadline of their claim.");
         _deliverySeconds = meter.CreateHistogram("bridge.webhook.delivery", unit: "s", description: "From the terminal status being stored to a 2xx from the consumer.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DeliveryBuckets });
         _pollLagSeconds = meter.CreateHistogram("bridge.poll.lag", unit: "s", description: "How late polls run against their due time.",
@@ -50,6 +52,8 @@ public sealed class BridgeMetrics
     public void Delivered(TimeSpan sinceTerminal) => _deliverySeconds.Record(Math.Max(0, sinceTerminal.TotalSeconds));
 
     public void PollLag(TimeSpan lag) => _pollLagSeconds.Record(Math.Max(0, lag.TotalSeconds));
+
+    public void PollUnsent() => _pollsUnsent.Add(1);
 
     public void PollClaim(TimeSpan duration) => _pollClaimSeconds.Record(duration.TotalSeconds);
 

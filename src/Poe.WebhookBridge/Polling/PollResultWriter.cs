@@ -72,20 +72,6 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
         return events > 0;
     }
 
-    /// <summary>Gives a claim back unpolled, keeping its place in the due order.</summary>
-    public async Task ReleaseUnpolledAsync(ClaimedPoll poll, CancellationToken cancellationToken)
-    {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await VideoPolls.ReleaseAsync(Connection, null, poll, cancellationToken);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
     // The poll target's statements (VideoPolls) run on this context's connection, inside its transaction.
     private NpgsqlConnection Connection => db.Database.Connection();
 

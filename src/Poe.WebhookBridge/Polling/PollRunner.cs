@@ -9,7 +9,7 @@ namespace Poe.WebhookBridge.Polling;
 /// claiming loop never waits for a batch. In-flight polls are bounded; the claim loop asks for no more than fit.
 /// </summary>
 public sealed partial class PollRunner(
-    IServiceProvider services, IServiceScopeFactory scopes, PoeKeyRing keys, PollPlanner planner, RoutinePollWriter routine, BridgeMetrics metrics, DeliveryDispatcher delivery,
+    IServiceProvider services, IServiceScopeFactory scopes, PoeKeyRing keys, PollPlanner planner, RoutinePollWriter routine, UnsentPollReleaser unsent, BridgeMetrics metrics, DeliveryDispatcher delivery,
     TimeProvider time, ILogger<PollRunner> logger)
     : IDisposable
 {
@@ -28,6 +28,12 @@ public sealed partial class PollRunner(
 
     public int FreeSlots => MaxInFlight - Volatile.Read(ref _inFlight);
 
+    /// <summary>
+    /// Held by the one claim loop that fills this runner's free room. Two loops would each see the same room and claim it
+    /// twice, and their claims would queue on the same keys' locks, each then slower than the send deadline.
+    /// </summary>
+    public SemaphoreSlim ClaimTurn { get; } = new(1, 1);
+
     public void Start(ClaimedPoll poll)
     {
         Interlocked.Increment(ref _inFlight);
@@ -40,6 +46,7 @@ public sealed partial class PollRunner(
         _stopping.Dispose();
         _writers.Dispose();
         _terminalWriters.Dispose();
+        ClaimTurn.Dispose();
     }
 
     private async Task RunAsync(ClaimedPoll poll)
@@ -50,7 +57,8 @@ public sealed partial class PollRunner(
             // The rate slot was taken at claim time; sending much later could squeeze two requests on one slot into 60 s.
             if (PoeBudget.MissedSendDeadline(poll, sentAt))
             {
-                await WithWriterAsync(writer => writer.ReleaseUnpolledAsync(poll, _stopping.Token));
+                metrics.PollUnsent();
+                unsent.Enqueue(poll);
                 return;
             }
 
@@ -114,13 +122,6 @@ public sealed partial class PollRunner(
         await using var scope = scopes.CreateAsyncScope();
         return await write(scope.ServiceProvider.GetRequiredService<PollResultWriter>());
     }
-
-    private async Task WithWriterAsync(Func<PollResultWriter, Task> write) =>
-        await WithWriterAsync(async writer =>
-        {
-            await write(writer);
-            return true;
-        });
 
     private bool FirstRejectionThisMinute(string poeKeyId)
     {

@@ -36,27 +36,45 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
         var refresh = planner.RefreshAsync(cancellationToken);
         try
         {
-            while (time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
+            // A firing that starts while the last one's claim still runs (a claim slower than a second) waits for its
+            // turn, then claims for what is left of its own second: a firing may outlive its second, so firings overlap.
+            var wait = until - time.GetUtcNow();
+            if (await runner.ClaimTurn.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken))
             {
-                // Each claim asks for all the runner has room for: a claim's few round trips and key locks cost the same for
-                // one poll or many, so the fewer claims a second, the more of the database's time goes to polls.
-                var room = runner.FreeSlots;
-                var claimed = room >= MinClaim ? await ClaimAsync(room, cancellationToken) : [];
-                foreach (var poll in claimed)
+                try
                 {
-                    runner.Start(poll);
+                    await ClaimUntilAsync(until, cancellationToken);
                 }
-
-                // Less than asked for (nothing else is due), or too little room for a claim: look again shortly.
-                if (room < MinClaim || claimed.Count < room)
+                finally
                 {
-                    await Task.Delay(IdleWait, time, cancellationToken);
+                    runner.ClaimTurn.Release();
                 }
             }
         }
         finally
         {
             await refresh;
+        }
+    }
+
+    private async Task ClaimUntilAsync(DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        while (time.GetUtcNow() < until && !cancellationToken.IsCancellationRequested)
+        {
+            // Each claim asks for all the runner has room for: a claim's few round trips and key locks cost the same for
+            // one poll or many, so the fewer claims a second, the more of the database's time goes to polls.
+            var room = runner.FreeSlots;
+            var claimed = room >= MinClaim ? await ClaimAsync(room, cancellationToken) : [];
+            foreach (var poll in claimed)
+            {
+                runner.Start(poll);
+            }
+
+            // Less than asked for (nothing else is due), or too little room for a claim: look again shortly.
+            if (room < MinClaim || claimed.Count < room)
+            {
+                await Task.Delay(IdleWait, time, cancellationToken);
+            }
         }
     }
 

@@ -15,6 +15,8 @@ internal static class PollingSetup
         builder.Services.AddSingleton<PollPlanner>();
         builder.Services.AddSingleton<RoutinePollWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RoutinePollWriter>());
+        builder.Services.AddSingleton<UnsentPollReleaser>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<UnsentPollReleaser>());
         builder.Services.AddScoped<PollResultWriter>();
         builder.Services.AddScoped<WatchExpiry>();
         builder.Services.AddHostedService<PoeKeyBootstrap>();

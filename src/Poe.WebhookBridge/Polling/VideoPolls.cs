@@ -209,14 +209,24 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
     /// <summary>Gives a claim back unpolled, keeping its place in the due order (its <c>urgent_at</c> is untouched).</summary>
     public static async Task ReleaseAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, ClaimedPoll poll, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            UPDATE bridge.video_polls SET next_poll_at = @due, claimed_until = NULL
-            WHERE poe_key_id = @key AND video_id = @video AND claimed_until = @lease
-            """, connection, transaction);
-        AddTarget(command.Parameters, poll);
-        command.Parameters.AddWithValue("lease", poll.Lease);
-        command.Parameters.AddWithValue("due", poll.DueAt);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Release([poll]));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Gives claims back unpolled, each keeping its place in the due order; fenced by each claim's lease.</summary>
+    public static NpgsqlBatchCommand Release(IReadOnlyList<ClaimedPoll> polls)
+    {
+        var command = new NpgsqlBatchCommand("""
+            UPDATE bridge.video_polls p SET next_poll_at = u.due, claimed_until = NULL
+            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS u(poe_key_id, video_id, lease, due)
+            WHERE p.poe_key_id = u.poe_key_id AND p.video_id = u.video_id AND p.claimed_until = u.lease
+            """);
+        command.Parameters.Add(Array(NpgsqlDbType.Text, polls.Select(c => (object?)c.PoeKeyId)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, polls.Select(c => (object?)c.VideoId)));
+        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(c => (object?)c.Lease)));
+        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(c => (object?)c.DueAt)));
+        return command;
     }
 
     /// <summary>Removes a target whose video needs no more polls; returns the end it was last expected at, for learning.</summary>

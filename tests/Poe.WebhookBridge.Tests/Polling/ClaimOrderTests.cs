@@ -1,10 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Tests.Support;
-using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Tests.Polling;
 
@@ -45,27 +43,9 @@ public sealed class ClaimOrderTests(BridgeFactory bridge) : BridgeTest(bridge)
     }
 
     // urgent_at as the poll write-back stores it: the last answer plus UrgentAfter.
-    private Task<int> SeedAsync(List<(string Video, DateTimeOffset NextPollAt, DateTimeOffset LastPolledAt)> polls, TimeSpan urgentAfter) => Database.QueryAsync(async db =>
-    {
-        db.PoeKeys.Add(new PoeKeyState { Id = Key, HoldUntil = DateTimeOffset.UnixEpoch, PacedUntil = DateTimeOffset.UnixEpoch });
-        db.RateSlots.AddRange(Enumerable.Range(0, 100).Select(slot => new RateSlot { PoeKeyId = Key, Slot = slot, AvailableAt = DateTimeOffset.UnixEpoch }));
-        foreach (var (video, nextPollAt, lastPolledAt) in polls)
+    private Task<int> SeedAsync(List<(string Video, DateTimeOffset NextPollAt, DateTimeOffset LastPolledAt)> polls, TimeSpan urgentAfter) =>
+        DueVideos.SeedAsync(Database, Key, _now.AddHours(-1), polls.Select(p => new VideoPoll
         {
-            db.VideoPolls.Add(new VideoPoll { PoeKeyId = Key, VideoId = video, NextPollAt = nextPollAt, LastPolledAt = lastPolledAt, UrgentAt = lastPolledAt + urgentAfter, CreatedAt = _now.AddHours(-1) });
-            db.Watches.Add(new Watch
-            {
-                Id = $"watch_{video}",
-                ClientName = "shop",
-                VideoId = video,
-                CallbackUrl = "https://app.example/hooks/poe",
-                PoeKeyId = Key,
-                Events = ["video.completed"],
-                Metadata = [],
-                Status = WatchStatus.Active,
-                CreatedAt = _now.AddHours(-1),
-            });
-        }
-
-        return await db.SaveChangesAsync();
-    });
+            PoeKeyId = Key, VideoId = p.Video, NextPollAt = p.NextPollAt, LastPolledAt = p.LastPolledAt, UrgentAt = p.LastPolledAt + urgentAfter, CreatedAt = _now.AddHours(-1),
+        }));
 }
