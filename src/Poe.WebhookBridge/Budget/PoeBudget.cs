@@ -76,7 +76,7 @@ public sealed class PoeBudget(NpgsqlDataSource dataSource, TimeProvider time, IO
         var sending = keys.Where(k => k.Admitted > 0).ToList();
         // Polls leave the reserved slots to the requests a caller waits on.
         var granted = await RateSlots.TakeFreeAsync(
-            connection, null, [.. sending.Select(k => k.Id)], [.. sending.Select(k => k.Admitted)], PollSlots(budget), now, now + SlotPeriod, cancellationToken);
+            connection, [.. sending.Select(k => k.Id)], [.. sending.Select(k => k.Admitted)], PollSlots(budget), now, now + SlotPeriod, cancellationToken);
         var sent = keys.Select(k => granted.GetValueOrDefault(k.Id)).ToArray();
         var paced = keys.Select((k, i) => RatePacer.After(k.PacedUntil, now, sent[i], budget)).ToArray();
         PoeKeys.AddAfterClaim(

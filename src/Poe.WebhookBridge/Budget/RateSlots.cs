@@ -41,9 +41,12 @@ internal static class RateSlots
             ON CONFLICT (poe_key_id, slot) DO NOTHING
             """, keyId, budget);
 
-    /// <summary>Takes up to <paramref name="wanted"/> free slots of each key below <paramref name="slots"/>; returns how many each got.</summary>
+    /// <summary>
+    /// Takes up to <paramref name="wanted"/> free slots of each key below <paramref name="slots"/>; returns how many each got.
+    /// Runs in the transaction the claim began on <paramref name="connection"/> with a <c>BEGIN</c> statement.
+    /// </summary>
     public static async Task<Dictionary<string, int>> TakeFreeAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, string[] keyIds, int[] wanted, int slots, DateTimeOffset now, DateTimeOffset reusable,
+        NpgsqlConnection connection, string[] keyIds, int[] wanted, int slots, DateTimeOffset now, DateTimeOffset reusable,
         CancellationToken cancellationToken)
     {
         var taken = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -52,7 +55,7 @@ internal static class RateSlots
             return taken;
         }
 
-        await using var command = SqlCommands.Create(connection, transaction, TakeFreeSql, keyIds, wanted, slots, now, reusable);
+        await using var command = SqlCommands.Create(connection, null, TakeFreeSql, keyIds, wanted, slots, now, reusable);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -39,7 +39,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
 
         var shares = Share(keys, limit);
         var limits = keys.Select(k => (k.Id, shares[k.Id] + (shares[k.Id] == k.Admitted ? 1 : 0))).ToList();
-        var due = await VideoPolls.SelectDueAsync(connection, null, limits, now, cancellationToken);
+        var due = await VideoPolls.SelectDueAsync(connection, limits, now, cancellationToken);
         var byKey = due.Where(d => d.HasWatchers).GroupBy(d => d.Poll.PoeKeyId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         // A key Poe rejects asks for one poll: its probe.
         var asked = keys.Select(k => k with { Asked = Math.Min(byKey.GetValueOrDefault(k.Id)?.Count ?? 0, k.Rejected ? 1 : int.MaxValue) })

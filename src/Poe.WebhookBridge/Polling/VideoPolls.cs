@@ -45,13 +45,12 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
     /// Locks and returns up to each key's limit of its due targets, oldest in claim order first (the urgency floor
     /// included). One index range scan per key that stops at the key's limit: O(sum of limits) rows, never a sort of
     /// every due row. <c>next_poll_at</c> is still compared: a video nearing its floor sorts early but is due only at its
-    /// own poll time.
+    /// own poll time. Runs in the transaction the claim began on <paramref name="connection"/> with a <c>BEGIN</c> statement.
     /// </summary>
     public static async Task<List<DueTarget>> SelectDueAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<(string Key, int Limit)> keys, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        NpgsqlConnection connection, IReadOnlyList<(string Key, int Limit)> keys, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(DueSql, connection, transaction);
+        await using var command = new NpgsqlCommand(DueSql, connection);
         command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => k.Key).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("limits", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = keys.Select(k => k.Limit).ToArray() });
         command.Parameters.AddWithValue("now", now);
