@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Poe.WebhookBridge.Bench.Scenarios;
 
-/// <summary>What scenario 8 reads from outside the bridge: CPU time from /proc and the claim histogram from /metrics.</summary>
+/// <summary>What scenarios 2 and 8 read from outside the bridge: CPU time from /proc, a histogram and a counter from /metrics.</summary>
 public static partial class ScaleProbes
 {
     // USER_HZ: the unit of utime and stime in /proc/<pid>/stat on Linux.
@@ -80,6 +80,15 @@ public static partial class ScaleProbes
         return buckets;
     }
 
+    /// <summary>The value of an unlabelled Prometheus counter; 0 before its first increment (the exporter omits it until then).</summary>
+    public static async Task<double> CounterAsync(HttpClient http, Uri bridge, string name)
+    {
+        var text = await http.GetStringAsync(new Uri(bridge, "/metrics"));
+        return CounterLine().Matches(text).FirstOrDefault(m => m.Groups["name"].Value == name) is { } line
+            ? double.Parse(line.Groups["value"].Value, CultureInfo.InvariantCulture)
+            : 0;
+    }
+
     /// <summary>
     /// The quantile of the observations made between two scrapes, interpolated linearly inside its bucket as
     /// Prometheus's histogram_quantile does (so it is only as fine as the buckets); NaN without observations.
@@ -113,4 +122,7 @@ public static partial class ScaleProbes
 
     [GeneratedRegex("""^(?<name>[a-z_]+)_bucket\{(?:[^}]*,)?le="(?<le>[^"]+)"[^}]*\} (?<count>[0-9.e+]+)""", RegexOptions.Multiline)]
     private static partial Regex BucketLine();
+
+    [GeneratedRegex("""^(?<name>[a-z_]+)(?:\{[^}]*\})? (?<value>[0-9.e+]+)""", RegexOptions.Multiline)]
+    private static partial Regex CounterLine();
 }
