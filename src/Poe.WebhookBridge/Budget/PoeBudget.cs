@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using NpgsqlTypes;
 using Poe.WebhookBridge.Polling;
 
 namespace Poe.WebhookBridge.Budget;
@@ -58,25 +59,45 @@ public sealed class PoeBudget(NpgsqlDataSource dataSource, TimeProvider time, IO
         RatePacer.Admit(pacedUntil, now, rejected ? 1 : wanted, budget);
 
     /// <summary>
-    /// Takes rate slots for the polls each key asked for, as many as its pace admits and it has free slots, and moves
-    /// its pace on. A key that cannot send all it wants is held until it can send again, so its videos leave the claim
-    /// until then. A key Poe rejects (401) is re-probed with one request, and held while that probe is out (until
-    /// <paramref name="lease"/>), however many of its videos are waiting: the probe's answer either holds it another
-    /// minute or clears it. Every step serves all the claim's keys in one statement, so a claim costs the same few round
-    /// trips for one key or two hundred: the slots are taken at once (their count decides the rest), and the keys' new
-    /// pace and holds are added to <paramref name="writes"/>, the claim's last batch, which runs them with its lease and
-    /// commit in one round trip.
+    /// CTEs of the claim's statement (<see cref="PollClaimer.ClaimSql"/>) that take rate slots for its polls, after a CTE
+    /// <c>due</c> of the targets it locked (<c>poe_key_id</c>, and <c>watched</c>, null for a target no active watch
+    /// needs): each key of <c>@grant_keys</c> takes a free slot for each of its watched targets, up to what its pace
+    /// admits (<c>@admitted</c>), among the slots polls may take (<see cref="PollSlots"/>: the reserve is left to the
+    /// requests a caller waits on). <c>wanted</c> gives what each key sought, <c>taken</c> a row per slot it got. Taken in
+    /// the statement that reads the targets, so a claim spends no round trip of its own on its slots.
     /// </summary>
-    /// <returns>How many polls each key may send.</returns>
-    internal static async Task<Dictionary<string, int>> GrantPollsAsync(
-        NpgsqlConnection connection, NpgsqlBatch writes, IReadOnlyList<KeyGrant> keys, int budget, DateTimeOffset now, DateTimeOffset lease,
-        CancellationToken cancellationToken)
+    internal const string TakePollSlotsCtes = $"""
+        -- One row per key of @grant_keys: estimated as the array's length, which keeps the slot take a nested loop over
+        -- each key's index range (an estimate of many rows makes the planner hash every slot of every key).
+        wanted AS (
+            SELECT a.poe_key_id, LEAST(a.admitted, COALESCE(c.watched, 0))::int AS wanted
+            FROM unnest(@grant_keys::text[], @admitted::int[]) AS a(poe_key_id, admitted)
+            LEFT JOIN (SELECT poe_key_id, count(*) AS watched FROM due WHERE watched IS NOT NULL GROUP BY poe_key_id) c
+                ON c.poe_key_id = a.poe_key_id),
+        {RateSlots.TakeFreeCtes}
+        """;
+
+    /// <summary>Adds the parameters of <see cref="TakePollSlotsCtes"/> (but <c>@now</c>) for these keys' pace admissions.</summary>
+    internal static void AddPollSlotParameters(NpgsqlParameterCollection parameters, IReadOnlyList<KeyGrant> keys, int budget, DateTimeOffset now)
     {
-        keys = [.. keys.Select(k => k with { Admitted = Math.Min(k.Admitted, k.Asked) })];
-        var sending = keys.Where(k => k.Admitted > 0).ToList();
-        // Polls leave the reserved slots to the requests a caller waits on.
-        var granted = await RateSlots.TakeFreeAsync(
-            connection, [.. sending.Select(k => k.Id)], [.. sending.Select(k => k.Admitted)], PollSlots(budget), now, now + SlotPeriod, cancellationToken);
+        parameters.Add(new NpgsqlParameter("grant_keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => k.Id).ToArray() });
+        parameters.Add(new NpgsqlParameter("admitted", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = keys.Select(k => k.Admitted).ToArray() });
+        parameters.AddWithValue("slots", PollSlots(budget));
+        parameters.AddWithValue("reusable", now + SlotPeriod);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="writes"/>, the claim's last batch (with its lease and commit), each key's pace moved on by
+    /// the polls it got slots for (<paramref name="granted"/>). A key that cannot send all it asked for is held until it
+    /// can send again, so its videos leave the claim until then; when slots were what it lacked (it got fewer than it
+    /// sought, <paramref name="wanted"/>), until its first slot frees. A key Poe rejects (401) is re-probed with one
+    /// request, and held while that probe is out (until <paramref name="lease"/>), however many of its videos are
+    /// waiting: the probe's answer either holds it another minute or clears it.
+    /// </summary>
+    internal static void AddAfterGrant(
+        NpgsqlBatch writes, IReadOnlyList<KeyGrant> keys, IReadOnlyDictionary<string, int> granted, IReadOnlyDictionary<string, int> wanted,
+        int budget, DateTimeOffset now, DateTimeOffset lease)
+    {
         var sent = keys.Select(k => granted.GetValueOrDefault(k.Id)).ToArray();
         var paced = keys.Select((k, i) => RatePacer.After(k.PacedUntil, now, sent[i], budget)).ToArray();
         PoeKeys.AddAfterClaim(
@@ -85,9 +106,8 @@ public sealed class PoeBudget(NpgsqlDataSource dataSource, TimeProvider time, IO
             paced,
             [.. keys.Select((k, i) => sent[i] < k.Asked)],
             [.. paced.Select(p => RatePacer.NextAdmission(p, budget))],
-            [.. keys.Select((k, i) => sent[i] < k.Admitted)],
+            [.. keys.Select((k, i) => sent[i] < wanted.GetValueOrDefault(k.Id))],
             [.. keys.Select((k, i) => k.Rejected && sent[i] > 0 ? lease : now)]);
-        return granted;
     }
 
     /// <summary>Applies what a Poe answer teaches about its key (429 and <c>remaining: 0</c> holds, 401) on the caller's transaction.</summary>

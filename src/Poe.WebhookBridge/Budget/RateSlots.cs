@@ -5,32 +5,34 @@ namespace Poe.WebhookBridge.Budget;
 
 /// <summary>
 /// Every statement that writes <c>bridge.rate_slots</c>, raw SQL on the caller's connection: a key's slots created,
-/// taken for a claim's polls, taken ahead of polls for a request a caller waits on.
+/// taken for a claim's polls (CTEs of the claim's statement), taken ahead of polls for a request a caller waits on.
 /// </summary>
 internal static class RateSlots
 {
     /// <summary>
-    /// Takes up to <c>$2</c> free slots of each key in <c>$1</c> among its first <c>$3</c>, oldest free first, and makes
-    /// them free again at <c>$5</c>: one index range scan per key that stops after what it takes (public so a test can
-    /// EXPLAIN the very statement the claim runs).
+    /// CTEs of a statement that takes free slots: for each row of a relation <c>wanted(poe_key_id, wanted)</c> defined
+    /// before them, up to <c>wanted</c> free slots of the key among its first <c>@slots</c>, oldest free first, free again
+    /// at <c>@reusable</c>; <c>taken</c> returns each slot's key. One index range scan per key that stops after what it
+    /// takes.
     /// </summary>
-    public const string TakeFreeSql = """
+    public const string TakeFreeCtes = """
         -- Picked once (MATERIALIZED): evaluated per row of a scan, the pick would pass over the slots this statement
         -- already took and take more.
-        WITH picked AS MATERIALIZED (
-            SELECT w.poe_key_id, ARRAY(
-                SELECT r.slot FROM bridge.rate_slots r
-                WHERE r.poe_key_id = w.poe_key_id AND r.slot < $3 AND r.available_at <= $4
+        picked AS MATERIALIZED (
+            SELECT ARRAY(
+                SELECT r.ctid FROM bridge.rate_slots r
+                WHERE r.poe_key_id = w.poe_key_id AND r.slot < @slots AND r.available_at <= @now
                 ORDER BY r.available_at, r.slot
                 LIMIT w.wanted
                 FOR UPDATE SKIP LOCKED) AS slots
-            FROM unnest($1::text[], $2::int[]) AS w(poe_key_id, wanted))
-        UPDATE bridge.rate_slots s SET available_at = $5
-        FROM picked
-        -- Each key's picks by primary key: a join to a set of (key, slot) rows is costed as if it took many, and the
-        -- planner then hashes every slot of every key.
-        WHERE s.poe_key_id = picked.poe_key_id AND s.slot = ANY (picked.slots)
-        RETURNING s.poe_key_id
+            FROM wanted w
+            WHERE w.wanted > 0),
+        taken AS (
+            UPDATE bridge.rate_slots s SET available_at = @reusable
+            -- The picked rows by their row address (locked, so it cannot move before this update): a TID scan whatever
+            -- the planner guesses of the picks, where a join to them, costed as if they were many, hashed every slot.
+            WHERE s.ctid = ANY (ARRAY(SELECT unnest(picked.slots) FROM picked))
+            RETURNING s.poe_key_id)
         """;
 
     /// <summary>Adds the creation of a key's slots <c>0 … budget - 1</c>, free since ever (idempotent).</summary>
@@ -40,31 +42,6 @@ internal static class RateSlots
             SELECT $1, g, 'epoch' FROM generate_series(0, $2 - 1) AS g
             ON CONFLICT (poe_key_id, slot) DO NOTHING
             """, keyId, budget);
-
-    /// <summary>
-    /// Takes up to <paramref name="wanted"/> free slots of each key below <paramref name="slots"/>; returns how many each got.
-    /// Runs in the transaction the claim began on <paramref name="connection"/> with a <c>BEGIN</c> statement.
-    /// </summary>
-    public static async Task<Dictionary<string, int>> TakeFreeAsync(
-        NpgsqlConnection connection, string[] keyIds, int[] wanted, int slots, DateTimeOffset now, DateTimeOffset reusable,
-        CancellationToken cancellationToken)
-    {
-        var taken = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (keyIds.Length == 0)
-        {
-            return taken;
-        }
-
-        await using var command = SqlCommands.Create(connection, null, TakeFreeSql, keyIds, wanted, slots, now, reusable);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var key = reader.GetString(0);
-            taken[key] = taken.GetValueOrDefault(key) + 1;
-        }
-
-        return taken;
-    }
 
     /// <summary>
     /// Takes the key's slot below <paramref name="slots"/> that frees first, even one still taken, if it may be used

@@ -8,9 +8,9 @@ namespace Poe.WebhookBridge.Polling;
 /// Claims due videos, oldest due first, in one short transaction, and only as many per Poe key as the key's budget
 /// (<see cref="PoeBudget"/>) grants: the budget is spent before the request is sent, so all instances together stay within it.
 /// <para>
-/// A claim is four round trips: the key probe (which begins the transaction), the due read, the slot take, and one batch
-/// of its writes ending in the commit. Each step needs the previous one's answer; the writes do not need each other's,
-/// so they go together. The claim's time counts against the send deadline and holds its keys' locks, so every round
+/// A claim is three round trips: the key probe (which begins the transaction), the due read with the slot take (one
+/// statement), and one batch of its writes ending in the commit. Each step needs the previous one's answer; the writes
+/// do not need each other's, so they go together. The claim's time counts against the send deadline and holds its keys' locks, so every round
 /// trip saved is a poll sent sooner and a shorter wait for a concurrent claim.
 /// </para>
 /// </summary>
@@ -39,20 +39,56 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
 
         var shares = Share(keys, limit);
         var limits = keys.Select(k => (k.Id, shares[k.Id] + (shares[k.Id] == k.Admitted ? 1 : 0))).ToList();
-        var due = await VideoPolls.SelectDueAsync(connection, limits, now, cancellationToken);
+        var (due, granted, wanted) = await ReadDueAndTakeSlotsAsync(connection, keys, limits, now, cancellationToken);
         var byKey = due.Where(d => d.HasWatchers).GroupBy(d => d.Poll.PoeKeyId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         // A key Poe rejects asks for one poll: its probe.
         var asked = keys.Select(k => k with { Asked = Math.Min(byKey.GetValueOrDefault(k.Id)?.Count ?? 0, k.Rejected ? 1 : int.MaxValue) })
             .Where(k => k.Asked > 0).ToList();
-        await using var writes = new NpgsqlBatch(connection);
-        var granted = await PoeBudget.GrantPollsAsync(connection, writes, asked, poe.Value.RequestsPerMinute, now, lease, cancellationToken);
         var claimed = byKey.SelectMany(k => k.Value.Take(granted.GetValueOrDefault(k.Key)).Select(d => d.Poll with { Lease = lease })).ToList();
 
+        await using var writes = new NpgsqlBatch(connection);
+        PoeBudget.AddAfterGrant(writes, asked, granted, wanted, poe.Value.RequestsPerMinute, now, lease);
         VideoPolls.AddLease(writes, claimed, lease);
         VideoPolls.AddDeleteOrphans(writes, [.. due.Where(d => !d.HasWatchers).Select(d => d.Poll)]);
         writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await writes.ExecuteNonQueryAsync(cancellationToken);
         return claimed;
+    }
+
+    /// <summary>
+    /// The claim's second statement: locks each key's share of its due targets (<see cref="VideoPolls.DueSql"/>) and takes
+    /// rate slots for the watched ones (<see cref="PoeBudget.TakePollSlotsCtes"/>), in claim order, with each row's key's
+    /// slots taken (<c>granted</c>) and sought (<c>wanted</c>). Public so a test can EXPLAIN the very statement the claim runs.
+    /// </summary>
+    public const string ClaimSql = $"""
+        WITH due AS MATERIALIZED (
+        {VideoPolls.DueSql}),
+        {PoeBudget.TakePollSlotsCtes}
+        SELECT due.*, COALESCE(t.granted, 0) AS granted, COALESCE(w.wanted, 0) AS wanted
+        FROM due
+        LEFT JOIN (SELECT poe_key_id, count(*)::int AS granted FROM taken GROUP BY poe_key_id) t ON t.poe_key_id = due.poe_key_id
+        LEFT JOIN wanted w ON w.poe_key_id = due.poe_key_id
+        ORDER BY due.claim_order
+        """;
+
+    private async Task<(List<DueTarget> Due, Dictionary<string, int> Granted, Dictionary<string, int> Wanted)> ReadDueAndTakeSlotsAsync(
+        NpgsqlConnection connection, IReadOnlyList<KeyGrant> keys, IReadOnlyList<(string Key, int Limit)> limits, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(ClaimSql, connection);
+        VideoPolls.AddDueParameters(command.Parameters, limits, now);
+        PoeBudget.AddPollSlotParameters(command.Parameters, keys, poe.Value.RequestsPerMinute, now);
+        var (due, granted, wanted) = (new List<DueTarget>(), new Dictionary<string, int>(StringComparer.Ordinal), new Dictionary<string, int>(StringComparer.Ordinal));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var target = VideoPolls.ReadDue(reader, now);
+            due.Add(target);
+            granted[target.Poll.PoeKeyId] = reader.GetInt32(10);
+            wanted[target.Poll.PoeKeyId] = reader.GetInt32(11);
+        }
+
+        return (due, granted, wanted);
     }
 
     /// <summary>

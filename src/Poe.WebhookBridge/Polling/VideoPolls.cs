@@ -42,43 +42,19 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
     private TimeSpan UrgentAfter => AdaptiveCadence.UrgentAfter(polling.Value.MaxInterval);
 
     /// <summary>
-    /// Locks and returns up to each key's limit of its due targets, oldest in claim order first (the urgency floor
-    /// included). One index range scan per key that stops at the key's limit: O(sum of limits) rows, never a sort of
-    /// every due row. <c>next_poll_at</c> is still compared: a video nearing its floor sorts early but is due only at its
-    /// own poll time. Runs in the transaction the claim began on <paramref name="connection"/> with a <c>BEGIN</c> statement.
+    /// The claim's read of due targets, the body of its statement's <c>due</c> CTE (<see cref="PollClaimer.ClaimSql"/>):
+    /// locks and returns up to each key's limit (<c>@keys</c>, <c>@limits</c>) of its due targets, oldest in claim order
+    /// first (the urgency floor included). One index range scan per key that stops at the key's limit: O(sum of limits)
+    /// rows, never a sort of every due row. <c>next_poll_at</c> is still compared: a video nearing its floor sorts early
+    /// but is due only at its own poll time. <c>watched</c> is null for a target without an active watch.
     /// </summary>
-    public static async Task<List<DueTarget>> SelectDueAsync(
-        NpgsqlConnection connection, IReadOnlyList<(string Key, int Limit)> keys, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(DueSql, connection);
-        command.Parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => k.Key).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("limits", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = keys.Select(k => k.Limit).ToArray() });
-        command.Parameters.AddWithValue("now", now);
-        var rows = new List<DueTarget>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var poll = new ClaimedPoll(
-                reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), now, now,
-                reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5))
-            {
-                ProgressStartedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
-                ProgressStartedValue = reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                ProgressSubscribed = !reader.IsDBNull(8) && reader.GetBoolean(8),
-            };
-            rows.Add(new DueTarget(poll, HasWatchers: !reader.IsDBNull(8)));
-        }
-
-        return rows;
-    }
-
-    /// <summary>The claim's read of due targets (public so a test can EXPLAIN the very statement the claim runs).</summary>
     public const string DueSql = $"""
         SELECT p.poe_key_id, p.video_id, p.next_poll_at, p.failure_count, p.last_status, p.last_progress,
                p.progress_started_at, p.progress_started_value,
                -- One look at the video's active watches: NULL when there are none, else whether any asked for progress.
                (SELECT bool_or('video.progress' = ANY (w.events)) FROM bridge.watches w
-                WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = '{WatchStatus.Active}')
+                WHERE w.poe_key_id = p.poe_key_id AND w.video_id = p.video_id AND w.status = '{WatchStatus.Active}') AS watched,
+               p.claim_order
         FROM unnest(@keys::text[], @limits::int[]) AS k(id, wanted)
         CROSS JOIN LATERAL (
             SELECT * FROM bridge.video_polls p
@@ -86,8 +62,29 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
             ORDER BY p.claim_order
             LIMIT k.wanted
             FOR UPDATE SKIP LOCKED) p
-        ORDER BY p.claim_order
         """;
+
+    /// <summary>Adds the parameters of <see cref="DueSql"/>: each key's limit.</summary>
+    public static void AddDueParameters(NpgsqlParameterCollection parameters, IReadOnlyList<(string Key, int Limit)> keys, DateTimeOffset now)
+    {
+        parameters.Add(new NpgsqlParameter("keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = keys.Select(k => k.Key).ToArray() });
+        parameters.Add(new NpgsqlParameter("limits", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = keys.Select(k => k.Limit).ToArray() });
+        parameters.AddWithValue("now", now);
+    }
+
+    /// <summary>A row of <see cref="DueSql"/>'s columns (the first nine of the reader's row), claimed at <paramref name="now"/>.</summary>
+    public static DueTarget ReadDue(NpgsqlDataReader reader, DateTimeOffset now)
+    {
+        var poll = new ClaimedPoll(
+            reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), now, now,
+            reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5))
+        {
+            ProgressStartedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+            ProgressStartedValue = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+            ProgressSubscribed = !reader.IsDBNull(8) && reader.GetBoolean(8),
+        };
+        return new DueTarget(poll, HasWatchers: !reader.IsDBNull(8));
+    }
 
     /// <summary>
     /// Adds the lease of claimed targets: <c>next_poll_at</c> and <c>claimed_until</c> move to the lease end, which takes
