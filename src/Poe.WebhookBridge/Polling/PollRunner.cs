@@ -26,6 +26,10 @@ public sealed partial class PollRunner(
     private readonly Lock _rejectionGate = new();
     private int _inFlight;
 
+    // The claim loop waiting for room (there is one per process: ClaimTurn), and how much room it waits for.
+    private TaskCompletionSource? _roomWaiter;
+    private int _roomWanted = int.MaxValue;
+
     public int FreeSlots => MaxInFlight - Volatile.Read(ref _inFlight);
 
     /// <summary>
@@ -33,6 +37,33 @@ public sealed partial class PollRunner(
     /// twice, and their claims would queue on the same keys' locks, each then slower than the send deadline.
     /// </summary>
     public SemaphoreSlim ClaimTurn { get; } = new(1, 1);
+
+    /// <summary>
+    /// Waits until at least <paramref name="room"/> slots are free, or <paramref name="timeout"/> passes. Polls answer in
+    /// milliseconds, so a loop that slept a fixed while instead would leave the runner empty for most of the sleep.
+    /// </summary>
+    public async Task WaitForRoomAsync(int room, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _roomWanted, room);
+        // A full fence: room is read only after the waiter is visible, so a poll that ends meanwhile either finds the
+        // waiter or is counted in the room read here.
+        Interlocked.Exchange(ref _roomWaiter, waiter);
+        try
+        {
+            if (FreeSlots < room && timeout > TimeSpan.Zero)
+            {
+                await waiter.Task.WaitAsync(timeout, time, cancellationToken);
+            }
+        }
+        catch (TimeoutException)
+        {
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _roomWaiter, null, waiter);
+        }
+    }
 
     public void Start(ClaimedPoll poll)
     {
@@ -92,7 +123,10 @@ public sealed partial class PollRunner(
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            if (MaxInFlight - Interlocked.Decrement(ref _inFlight) >= Volatile.Read(ref _roomWanted))
+            {
+                Interlocked.Exchange(ref _roomWaiter, null)?.TrySetResult();
+            }
         }
     }
 

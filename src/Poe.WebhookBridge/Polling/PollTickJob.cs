@@ -64,19 +64,27 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
             // Each claim asks for all the runner has room for: a claim's few round trips and key locks cost the same for
             // one poll or many, so the fewer claims a second, the more of the database's time goes to polls.
             var room = runner.FreeSlots;
-            var claimed = room >= MinClaim ? await ClaimAsync(room, cancellationToken) : [];
+            if (room < MinClaim)
+            {
+                await runner.WaitForRoomAsync(MinClaim, Min(IdleWait, until - time.GetUtcNow()), cancellationToken);
+                continue;
+            }
+
+            var claimed = await ClaimAsync(room, cancellationToken);
             foreach (var poll in claimed)
             {
                 runner.Start(poll);
             }
 
-            // Less than asked for (nothing else is due), or too little room for a claim: look again shortly.
-            if (room < MinClaim || claimed.Count < room)
+            // Less than asked for: nothing else is due, or the keys' pace admits no more yet; look again shortly.
+            if (claimed.Count < room)
             {
                 await Task.Delay(IdleWait, time, cancellationToken);
             }
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private async Task<IReadOnlyList<ClaimedPoll>> ClaimAsync(int room, CancellationToken cancellationToken)
     {
