@@ -16,20 +16,20 @@ public static class BarePollLoop
     public const string Command = "bare-loop";
 
     public static async Task<(double PerSecond, double CpuMicrosecondsPerPoll)> MeasureAsync(
-        string repo, Uri simulator, string keyPrefix, int keys, string videoPrefix, int videos, TimeSpan window, int concurrency)
+        string repo, Uri simulator, string keyPrefix, int keys, string videoPrefix, int videos, TimeSpan warmUp, TimeSpan window, int concurrency)
     {
         await using var child = BenchChild.Start(repo, Command,
-            simulator.ToString(), keyPrefix, Text(keys), videoPrefix, Text(videos), Text(window.TotalSeconds), Text(concurrency));
+            simulator.ToString(), keyPrefix, Text(keys), videoPrefix, Text(videos), Text(window.TotalSeconds), Text(concurrency), Text(warmUp.TotalSeconds));
         var output = await child.ReadToEndAsync();
         var figures = output.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
         return figures.Length == 2 ? (figures[0], figures[1]) : throw new InvalidOperationException($"the bare loop printed: {output}");
     }
 
-    /// <summary>The child: prints polls/s and CPU µs per poll over the window, after a second of warm-up (JIT, connections).</summary>
+    /// <summary>The child: prints polls/s and CPU µs per poll over the window, after the warm-up (JIT, connections).</summary>
     public static async Task<int> RunChildAsync(string[] args)
     {
         var (simulator, keyPrefix, keys, videoPrefix, videos) = (new Uri(args[0]), args[1], Number(args[2]), args[3], Number(args[4]));
-        var (window, concurrency) = (TimeSpan.FromSeconds(double.Parse(args[5], CultureInfo.InvariantCulture)), Number(args[6]));
+        var (window, concurrency) = (Seconds(args[5]), Number(args[6]));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = simulator };
         var polls = 0;
         async Task PollAsync(int i)
@@ -42,7 +42,7 @@ public static class BarePollLoop
             Interlocked.Increment(ref polls);
         }
 
-        using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+        using (var warm = new CancellationTokenSource(Seconds(args[7])))
         {
             await Load.ForAllAsync(int.MaxValue, concurrency, PollAsync, warm.Token);
         }
@@ -62,6 +62,8 @@ public static class BarePollLoop
     }
 
     private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static TimeSpan Seconds(string text) => TimeSpan.FromSeconds(double.Parse(text, CultureInfo.InvariantCulture));
 
     private static int Number(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 }

@@ -32,7 +32,7 @@ public static class PollEngine
         // Each key's budget equals its share of the demand: a rate slot is reusable after 63 s, so polls may reach 95 % of
         // the demand before the budget binds; and there are no more slots (one row per permit) than that needs.
         var budget = (int)(watches / interval.TotalSeconds / keys * 60);
-        var warmUp = TimeSpan.FromSeconds(quick ? 2 : 3);
+        var warmUp = context.SteadyStateWarmUp + TimeSpan.FromSeconds(1);
         var window = TimeSpan.FromSeconds(quick ? 3 : 10);
         var baselineWindow = TimeSpan.FromSeconds(quick ? 1 : 5);
         var started = DateTimeOffset.UtcNow;
@@ -78,7 +78,7 @@ public static class PollEngine
 
         var rate = polls / window.TotalSeconds;
         BenchContext.Say($"scenario 2: bridge {rate:0} polls/s, {unsent:0} claimed polls given back unsent, {bridgeCpu:0} µs CPU a poll (simulator {simulatorCpu:0} µs); bare HttpClient loop next");
-        var (bare, bareCpu) = await BarePollLoop.MeasureAsync(context.Repo, simulator.BaseUrl, "poe-key-s2-", keys, "video_s2_", watches, baselineWindow, PollRunnerConcurrency);
+        var (bare, bareCpu) = await BarePollLoop.MeasureAsync(context.Repo, simulator.BaseUrl, "poe-key-s2-", keys, "video_s2_", watches, context.SteadyStateWarmUp, baselineWindow, PollRunnerConcurrency);
         BenchContext.Say($"scenario 2: bare loop {bare:0} polls/s, {bareCpu:0} µs CPU a poll");
         var (hangfire, hangfireStatements) = await HangfirePerPoll.MeasureAsync(context, simulator, "poe-key-s2-hangfire", videos, baselineWindow);
         var figures = new List<Figure>
@@ -102,7 +102,7 @@ public static class PollEngine
             $"{watches} active watches across {keys} clients, each client with its own Poe key ({watches / keys} videos a key, Poe:RequestsPerMinute {budget} a key: its share of the demand, so the budget binds only at 95 % of it), " +
             $"written straight into the bridge's tables (the watch and poll rows POST /v1/watches writes), all due at once; videos in progress for the whole run; Polling:Interval {interval.TotalSeconds:0} s (demand {watches / interval.TotalSeconds:0} polls/s); " +
             $"polls counted at the simulator over {window.TotalSeconds:0} s after {warmUp.TotalSeconds:0} s of warm-up, statements from pg_stat_statements and the bridge process's CPU time (utime + stime) over the same window. " +
-            $"Baselines run after the bridge stopped, on the same videos: (a) a process of its own whose {PollRunnerConcurrency} tasks GET them in turn with one HttpClient (keys in turn, body parsed), measured over {baselineWindow.TotalSeconds:0} s after 1 s, with its CPU time; " +
+            $"Baselines run after the bridge stopped, on the same videos: (a) a process of its own whose {PollRunnerConcurrency} tasks GET them in turn with one HttpClient (keys in turn, body parsed), measured over {baselineWindow.TotalSeconds:0} s after {context.SteadyStateWarmUp.TotalSeconds:0} s, with its CPU time; " +
             $"(b) one Hangfire job per poll (GET + UPDATE of the video's row) on Hangfire.PostgreSql in the same cluster: {HangfirePerPoll.Producers} tasks enqueue jobs, at most {HangfirePerPoll.Backlog} not yet finished, " +
             $"while a server in the bench process with {HangfirePerPoll.Workers} workers (long polling at 200 ms) runs them, polls counted in {HangfirePerPoll.Windows} windows of {baselineWindow.TotalSeconds:0} s after 2 s, the median taken, statements over the same windows.");
         return new ScenarioResult(2, "poll engine", workload, (DateTimeOffset.UtcNow - started).TotalSeconds, figures, absolute);

@@ -23,7 +23,7 @@ public static class Registration
     public static async Task<ScenarioResult> RunAsync(BenchContext context)
     {
         var duration = TimeSpan.FromSeconds(context.Quick ? 3 : 20);
-        var warmUp = TimeSpan.FromSeconds(context.Quick ? 1 : 2);
+        var warmUp = context.SteadyStateWarmUp;
         var started = DateTimeOffset.UtcNow;
         var callback = new Uri("http://127.0.0.1:9/hooks/s1");
         int count, errors;
