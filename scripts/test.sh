@@ -102,8 +102,11 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "  dotnet test exited with $status."
   failed=1
 fi
-grep -E '^\s+Failed [A-Za-z_.]' "$log" | sed 's/^ */  FAILED: /' || true
 if [ -s "$BRIDGE_TEST_SUMMARY" ]; then sed 's/^/  reliability: /' "$BRIDGE_TEST_SUMMARY"; fi
+# Last, so that a CI log's tail shows why: each failed test with its message and the top of its stack.
+awk '/^ +Failed [A-Za-z_.]/ { n = 14; sub(/^ +/, "  FAILED: "); print; next }
+     n > 0 && /^ +(Passed|Failed|Skipped) [A-Za-z_.]|^(Passed|Failed)! |^(Data collector|Results File)/ { n = 0 }
+     n > 0 { n--; print "    " $0 }' "$log" || true
 echo "  TRX reports: ${results#"$repo"/}; time: $(( $(date +%s) - started )) s"
 echo "======================================================"
 echo "$passed passed, $failed failed, $skipped skipped"
