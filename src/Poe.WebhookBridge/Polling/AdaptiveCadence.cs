@@ -20,6 +20,12 @@ public static class AdaptiveCadence
     /// <summary>The window the pressure looks back over: long enough to be steady, short enough to follow the workload.</summary>
     public static readonly TimeSpan SteeringWindow = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How often the pressure is steered at most (<see cref="PollPlanner"/> re-reads its inputs no more often); a
+    /// steering after a longer pause takes as many steps as fit in it, so the pressure moves at the same pace per second.
+    /// </summary>
+    public static readonly TimeSpan SteeringStep = TimeSpan.FromSeconds(2);
+
     public const double InitialPressure = 5;
 
     /// <summary>
@@ -132,13 +138,15 @@ public static class AdaptiveCadence
     /// <summary>
     /// Steers a key's pressure toward <see cref="BudgetShare"/> of its budget: the key's demand is what it sent in the
     /// last <see cref="SteeringWindow"/> plus the polls already due and waiting. Above the share the price of a request
-    /// rises, below it falls, a little every planner refresh, so the plans follow the workload without oscillating.
+    /// rises, below it falls, a little every <see cref="SteeringStep"/> of <paramref name="sinceLast"/> (at most a
+    /// window's worth), so the plans follow the workload without oscillating.
     /// </summary>
-    public static double NextPressure(double pressure, int sentInWindow, int waiting, int budgetPerMinute)
+    public static double NextPressure(double pressure, int sentInWindow, int waiting, int budgetPerMinute, TimeSpan sinceLast)
     {
         var affordable = budgetPerMinute * BudgetShare * SteeringWindow.TotalSeconds / 60;
         var demand = (sentInWindow + waiting) / Math.Max(1, affordable);
-        return Math.Clamp(pressure * Math.Exp(SteeringGain * (demand - 1)), MinPressure, MaxPressure);
+        var steps = Math.Clamp(sinceLast / SteeringStep, 0, SteeringWindow / SteeringStep);
+        return Math.Clamp(pressure * Math.Exp(SteeringGain * (demand - 1) * steps), MinPressure, MaxPressure);
     }
 
     /// <summary>The expected end, in seconds from <paramref name="now"/>, and its spread (one standard deviation).</summary>

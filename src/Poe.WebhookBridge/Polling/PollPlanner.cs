@@ -10,13 +10,20 @@ namespace Poe.WebhookBridge.Polling;
 /// completions are likely. What it plans from (each key's recent requests and waiting polls, learned durations) is read
 /// from PostgreSQL every few seconds, so all instances plan alike.
 /// </summary>
+/// <remarks>
+/// That read counts each key's polls, so it grows with the watches: it runs every <see cref="AdaptiveCadence.SteeringStep"/>
+/// or, when it takes longer than <see cref="MaxBusyShare"/> of that, as much less often as keeps it to that share of the
+/// time (at 1,000,000 watches it takes ~0.5 s: every 10 s instead of every 2 s). The pressure moves per second, not per
+/// read, so the spacing changes how often the plans are steered, not how fast.
+/// </remarks>
 public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOptions> polling, IOptions<PoeOptions> poe, TimeProvider time)
 {
-    private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(2);
+    private const double MaxBusyShare = 0.05;
 
     private volatile Dictionary<string, ShortKey> _short = [];
     private volatile Dictionary<(string Model, string Seconds), DurationPrior> _priors = [];
-    private DateTimeOffset _refreshedAt = DateTimeOffset.MinValue;
+    private DateTimeOffset? _refreshedAt;
+    private DateTimeOffset _nextRefreshAt = DateTimeOffset.MinValue;
 
     /// <summary>
     /// The next poll time, counted from when the last poll's answer arrived, and the estimate of the video's end to
@@ -79,12 +86,15 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (polling.Value.Strategy == PollingStrategy.Fixed || now - _refreshedAt < RefreshEvery)
+        if (polling.Value.Strategy == PollingStrategy.Fixed || now < _nextRefreshAt)
         {
             return;
         }
 
+        var sinceLast = now - (_refreshedAt ?? now - AdaptiveCadence.SteeringStep);
         _refreshedAt = now;
+        _nextRefreshAt = now + AdaptiveCadence.SteeringStep;
+        var started = time.GetTimestamp();
         var budget = poe.Value.RequestsPerMinute;
         await using var batch = dataSource.CreateBatch();
         // Only keys that cannot poll every video at the interval plan adaptively; the others poll at the interval.
@@ -109,7 +119,7 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
         {
             var id = reader.GetString(0);
             var current = _short.GetValueOrDefault(id) ?? new ShortKey(AdaptiveCadence.InitialPressure, now);
-            keys[id] = current with { Pressure = AdaptiveCadence.NextPressure(current.Pressure, sentInWindow: reader.GetInt32(2), waiting: reader.GetInt32(1), budget) };
+            keys[id] = current with { Pressure = AdaptiveCadence.NextPressure(current.Pressure, sentInWindow: reader.GetInt32(2), waiting: reader.GetInt32(1), budget, sinceLast) };
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -121,7 +131,11 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
 
         _short = keys;
         _priors = priors;
+        var took = time.GetElapsedTime(started);
+        _nextRefreshAt = now + Max(AdaptiveCadence.SteeringStep, took / MaxBusyShare);
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>A key short of budget: its price of a request, and since when it has been short without a break.</summary>
     private sealed record ShortKey(double Pressure, DateTimeOffset Since);

@@ -113,9 +113,29 @@ public sealed class AdaptivePollingTests(ITestOutputHelper output)
     public void The_pressure_rises_while_the_key_is_asked_for_more_than_its_budget_and_falls_while_it_is_not()
     {
         // 20 s at 500 a minute is 167 requests; the pressure aims a little below.
-        Assert.True(AdaptiveCadence.NextPressure(5, sentInWindow: 160, waiting: 40, Budget) > 5);
-        Assert.True(AdaptiveCadence.NextPressure(5, sentInWindow: 80, waiting: 0, Budget) < 5);
-        Assert.Equal(0.01, AdaptiveCadence.NextPressure(0.01, sentInWindow: 0, waiting: 0, Budget));
+        Assert.True(AdaptiveCadence.NextPressure(5, sentInWindow: 160, waiting: 40, Budget, AdaptiveCadence.SteeringStep) > 5);
+        Assert.True(AdaptiveCadence.NextPressure(5, sentInWindow: 80, waiting: 0, Budget, AdaptiveCadence.SteeringStep) < 5);
+        Assert.Equal(0.01, AdaptiveCadence.NextPressure(0.01, sentInWindow: 0, waiting: 0, Budget, AdaptiveCadence.SteeringStep));
+    }
+
+    [Fact]
+    public void The_pressure_moves_as_far_in_one_steering_after_ten_seconds_as_in_five_two_seconds_apart()
+    {
+        var step = AdaptiveCadence.SteeringStep;
+        double Steered(double pressure, int times, TimeSpan apart)
+        {
+            for (var i = 0; i < times; i++)
+            {
+                pressure = AdaptiveCadence.NextPressure(pressure, sentInWindow: 160, waiting: 200, Budget, apart);
+            }
+
+            return pressure;
+        }
+
+        Assert.Equal(Steered(5, 5, step), Steered(5, 1, step * 5), precision: 9);
+        Assert.True(Steered(5, 1, step * 5) > Steered(5, 1, step));
+        // A pause longer than the steering window (a stalled instance) counts as one window, not as a jump to the limit.
+        Assert.Equal(Steered(5, 1, AdaptiveCadence.SteeringWindow), Steered(5, 1, TimeSpan.FromMinutes(10)), precision: 9);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ internal sealed class PollingSimulation(PollingStrategy strategy, int budgetPerM
                 refreshedAt = t;
                 shortSince = Short(states) ? shortSince ?? t : null;
                 var window = AdaptiveCadence.SteeringWindow.TotalSeconds;
-                pressure = AdaptiveCadence.NextPressure(pressure, sent.Count(at => at > t - window), due.Count, budgetPerMinute);
+                pressure = AdaptiveCadence.NextPressure(pressure, sent.Count(at => at > t - window), due.Count, budgetPerMinute, TimeSpan.FromSeconds(PlannerRefresh));
             }
 
             var now = Epoch.AddSeconds(t);
