@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Poe.WebhookBridge.Bench.Scenarios;
 
-/// <summary>What scenarios 2 and 8 read from outside the bridge: CPU time from /proc, a histogram and a counter from /metrics.</summary>
+/// <summary>What scenarios 2 and 8 read from outside the bridge: CPU time from /proc, a histogram and a counter from /metrics, running vacuums.</summary>
 public static partial class ScaleProbes
 {
     // USER_HZ: the unit of utime and stime in /proc/<pid>/stat on Linux.
@@ -36,6 +36,28 @@ public static partial class ScaleProbes
         }
 
         return cpu;
+    }
+
+    /// <summary>
+    /// Seconds of <paramref name="span"/> during which a vacuum (autovacuum's or not) ran in the database, sampled twice
+    /// a second from <c>pg_stat_progress_vacuum</c>: at a million rows one visit of a table costs seconds of CPU, so
+    /// whether one falls in a window is what moves its figures.
+    /// </summary>
+    public static async Task<double> VacuumSecondsAsync(string adminConnectionString, string database, TimeSpan span)
+    {
+        var every = TimeSpan.FromMilliseconds(500);
+        await using var connection = new NpgsqlConnection(adminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_progress_vacuum WHERE datname = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = database });
+        var (until, running) = (DateTimeOffset.UtcNow + span, 0);
+        while (DateTimeOffset.UtcNow < until)
+        {
+            running += (long)(await command.ExecuteScalarAsync())! > 0 ? 1 : 0;
+            await Task.Delay(every);
+        }
+
+        return running * every.TotalSeconds;
     }
 
     /// <summary>
