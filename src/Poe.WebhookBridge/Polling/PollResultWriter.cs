@@ -35,11 +35,13 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
         List<Watch> watches = [];
         if (response.Outcome is PoeOutcome.Video or PoeOutcome.NotFound or PoeOutcome.Transient)
         {
-            // Counted before they are read: the update locks the active watches, so none ends elsewhere (a cancel)
-            // between this read and this transaction's writes. Read untracked: every change of a watch is WatchRows'.
+            // Counted, and caught up by the active watches, before they are read: the catch-up locks them, so none ends
+            // elsewhere (a cancel) between this read and this transaction's writes, and any that ends here keeps its
+            // counts. Read untracked: every change of a watch is WatchRows'.
             var videoJson = response.Outcome == PoeOutcome.Video ? response.Video!.RawJson : null;
             await using var count = new NpgsqlBatch(Connection, Transaction);
-            WatchRows.AddPolls(count, [(poll, sentAt, videoJson)]);
+            VideoPolls.AddCount(count, poll, sentAt, videoJson);
+            WatchRows.AddCatchUp(count, poll.PoeKeyId, poll.VideoId);
             await RunAsync(count, cancellationToken);
             watches = await db.Watches.AsNoTracking()
                 .Where(w => w.PoeKeyId == poll.PoeKeyId && w.VideoId == poll.VideoId && w.Status == WatchStatus.Active).ToListAsync(cancellationToken);
@@ -121,7 +123,7 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
 
         // The same statement as the batched routine polls, in this transaction: the claim is locked, its lease current.
         var plan = RoutinePoll.Plan(planner, poll, video, sentAt, answeredAt);
-        writes.BatchCommands.Add(videoPolls.StorePolls([plan]));
+        writes.BatchCommands.Add(videoPolls.StorePolls([plan], counted: true));
         return events;
     }
 

@@ -1,7 +1,6 @@
 using Npgsql;
 using Poe.WebhookBridge.Budget;
 using Poe.WebhookBridge.Infrastructure;
-using Poe.WebhookBridge.Watches;
 
 namespace Poe.WebhookBridge.Polling;
 
@@ -36,7 +35,6 @@ public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, Video
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var commands = new NpgsqlBatch(connection, transaction);
-        WatchRows.AddPolls(commands, [.. batch.Select(r => (r.Poll, r.SentAt, (string?)r.Video.RawJson))]);
         commands.BatchCommands.Add(videoPolls.StorePolls(batch));
 
         PoeBudget.AddAnswered(commands, [.. batch.Select(r => r.Poll.PoeKeyId).Distinct()], time.GetUtcNow());

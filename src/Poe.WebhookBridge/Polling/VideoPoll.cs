@@ -58,4 +58,13 @@ public sealed class VideoPoll
     public DateTimeOffset? ExpectedEndAt { get; set; }
 
     public double? EndSpreadSeconds { get; set; }
+
+    /// <summary>Polls that got an answer (<see cref="Watches.PollTally"/>): what every active watch of the video counts.</summary>
+    public int PollCount { get; set; }
+
+    /// <summary>When the last poll counted in <see cref="PollCount"/> was sent.</summary>
+    public DateTimeOffset? PollSentAt { get; set; }
+
+    /// <summary>The last video object Poe returned, as JSON.</summary>
+    public string? Video { get; set; }
 }

@@ -23,7 +23,7 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
     /// <summary>
     /// Makes sure a video is polled for a new watch: creates its poll target due at <c>@first_poll_at</c> (<c>@now</c>,
     /// unless the planner defers it), or pulls an existing one forward to then — but never closer than <c>@interval</c>
-    /// after its last poll. Returns <c>next_poll_at</c>. Also takes <c>@poe_key_id</c> and <c>@video_id</c>, and does
+    /// after its last poll. Returns <c>next_poll_at</c> and <c>poll_count</c> (the new watch's <see cref="Watch.PollBase"/>). Also takes <c>@poe_key_id</c> and <c>@video_id</c>, and does
     /// nothing unless <paramref name="condition"/> holds. Run it before inserting the watch in the same transaction (in
     /// one statement, insert the watch from its RETURNING row): the row lock it takes orders this registration against a
     /// concurrent terminal write-back.
@@ -36,7 +36,7 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
             WHEN video_polls.claimed_until > @now THEN video_polls.next_poll_at -- being polled right now
             ELSE LEAST(video_polls.next_poll_at, GREATEST(@first_poll_at, COALESCE(video_polls.last_polled_at + @interval, @first_poll_at)))
         END
-        RETURNING next_poll_at
+        RETURNING next_poll_at, poll_count
         """;
 
     private TimeSpan UrgentAfter => AdaptiveCadence.UrgentAfter(polling.Value.MaxInterval);
@@ -147,22 +147,24 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
 
     /// <summary>
     /// Stores what routine polls found with their targets, and when to poll next (timed from the answer) — fenced by
-    /// each claim's lease. Batched by <see cref="RoutinePollWriter"/>, single for a poll written with its webhook.
+    /// each claim's lease — and counts them (<see cref="PollTally"/>) unless <paramref name="counted"/> already did.
+    /// Batched by <see cref="RoutinePollWriter"/>, single for a poll written with its webhook.
     /// </summary>
-    public NpgsqlBatchCommand StorePolls(IReadOnlyList<RoutinePoll> polls)
+    public NpgsqlBatchCommand StorePolls(IReadOnlyList<RoutinePoll> polls, bool counted = false)
     {
         var command = new NpgsqlBatchCommand("""
             UPDATE bridge.video_polls p
             SET next_poll_at = u.next_poll_at, claimed_until = NULL, failure_count = 0, last_polled_at = u.answered_at,
                 urgent_at = u.answered_at + $14::interval,
+                poll_count = p.poll_count + $18, poll_sent_at = u.sent_at, video = u.video::jsonb,
                 last_status = u.status, last_progress = u.progress, model = u.model, video_seconds = u.seconds,
                 video_created_at = u.created_at, progress_started_at = u.started_at, progress_started_value = u.started_value,
                 expected_end_at = u.expected_end_at, end_spread_seconds = u.end_spread
             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::int[],
                         $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::int[], $12::timestamptz[], $13::float8[],
-                        $15::timestamptz[])
+                        $15::timestamptz[], $16::timestamptz[], $17::text[])
                 AS u(poe_key_id, video_id, lease, next_poll_at, status, progress, model, seconds, created_at,
-                     started_at, started_value, expected_end_at, end_spread, answered_at)
+                     started_at, started_value, expected_end_at, end_spread, answered_at, sent_at, video)
             WHERE p.poe_key_id = u.poe_key_id AND p.video_id = u.video_id AND p.claimed_until = u.lease
             """);
         var parameters = command.Parameters;
@@ -181,7 +183,26 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
         parameters.Add(Array(NpgsqlDbType.Double, polls.Select(r => (object?)r.EndSpreadSeconds)));
         parameters.Add(new NpgsqlParameter { Value = UrgentAfter });
         parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(r => (object?)r.AnsweredAt)));
+        parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(r => (object?)r.SentAt)));
+        parameters.Add(Array(NpgsqlDbType.Text, polls.Select(r => (object?)r.Video.RawJson)));
+        parameters.Add(new NpgsqlParameter { Value = counted ? 0 : 1 });
         return command;
+    }
+
+    /// <summary>
+    /// Adds the count of a claimed target's poll (<see cref="PollTally"/>) sent at <paramref name="sentAt"/>, with the
+    /// video object it returned, if any (null keeps the last one).
+    /// </summary>
+    public static void AddCount(NpgsqlBatch batch, ClaimedPoll poll, DateTimeOffset sentAt, string? video)
+    {
+        var command = new NpgsqlBatchCommand("""
+            UPDATE bridge.video_polls SET poll_count = poll_count + 1, poll_sent_at = @sent, video = coalesce(@json::jsonb, video)
+            WHERE poe_key_id = @key AND video_id = @video
+            """);
+        AddTarget(command.Parameters, poll);
+        command.Parameters.AddWithValue("sent", sentAt);
+        command.Parameters.Add(new NpgsqlParameter("json", NpgsqlDbType.Text) { Value = (object?)video ?? DBNull.Value });
+        batch.BatchCommands.Add(command);
     }
 
     /// <summary>Plans the next poll of a claimed target without storing what Poe said (a failure, or a 404 inside its grace).</summary>

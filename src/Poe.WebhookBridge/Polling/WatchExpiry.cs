@@ -16,10 +16,9 @@ public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> pol
 {
     private const int BatchSize = 200;
 
-    // {0} the cutoff, {1} the batch size: EF binds them as parameters.
-    private const string ExpiredSql = $$"""
-        SELECT * FROM bridge.watches WHERE status = '{{WatchStatus.Active}}' AND created_at <= {0}
-        ORDER BY created_at LIMIT {1} FOR UPDATE SKIP LOCKED
+    private const string ExpiredSql = $"""
+        SELECT id FROM bridge.watches WHERE status = '{WatchStatus.Active}' AND created_at <= $1
+        ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
         """;
 
     /// <returns>Whether webhook events were written.</returns>
@@ -28,8 +27,7 @@ public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> pol
         var now = time.GetUtcNow();
         var cutoff = now - polling.Value.MaxWatchDuration;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Read, not tracked: every change of a watch is a statement of WatchRows.
-        var expired = await db.Watches.FromSqlRaw(ExpiredSql, cutoff, BatchSize).AsNoTracking().ToListAsync(cancellationToken);
+        var expired = await LockExpiredAsync(transaction.Npgsql(), cutoff, cancellationToken);
         var events = 0;
         if (expired.Count > 0)
         {
@@ -56,5 +54,35 @@ public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> pol
         }
 
         return events > 0;
+    }
+
+    /// <summary>
+    /// Locks a batch of expired active watches and reads them with the polls their targets counted taken in (so the
+    /// failed watches keep them). Read, not tracked: every change of a watch is a statement of WatchRows.
+    /// </summary>
+    private async Task<List<Watch>> LockExpiredAsync(NpgsqlTransaction transaction, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await using (var pick = SqlCommands.Create(transaction.Connection!, transaction, ExpiredSql, cutoff, BatchSize))
+        await using (var reader = await pick.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        await using (var catchUp = new NpgsqlBatch(transaction.Connection, transaction))
+        {
+            WatchRows.AddCatchUp(catchUp, [.. ids]);
+            await catchUp.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return await db.Watches.AsNoTracking().Where(w => ids.Contains(w.Id)).OrderBy(w => w.CreatedAt).ToListAsync(cancellationToken);
     }
 }

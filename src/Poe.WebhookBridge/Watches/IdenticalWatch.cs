@@ -7,7 +7,8 @@ internal static class IdenticalWatch
 {
     internal static readonly string Sql = $"""
         SELECT w.id, w.client_name, w.video_id, w.callback_url, w.poe_key_id, w.events, w.metadata, w.status, w.video,
-               w.poll_count, w.last_polled_at, w.created_at, w.ended_at, w.failure_reason, w.failure_message, p.next_poll_at
+               w.poll_count, w.last_polled_at, w.created_at, w.ended_at, w.failure_reason, w.failure_message, p.next_poll_at,
+               w.poll_base, p.poll_count, p.poll_sent_at, p.video
         FROM bridge.watches w
         LEFT JOIN bridge.video_polls p ON p.poe_key_id = w.poe_key_id AND p.video_id = w.video_id
         WHERE w.client_name = @client_name AND w.video_id = @video_id AND w.callback_url = @callback_url AND w.status = '{WatchStatus.Active}'
@@ -44,7 +45,10 @@ internal static class IdenticalWatch
             EndedAt = reader.IsDBNull(12) ? null : reader.GetFieldValue<DateTimeOffset>(12),
             FailureReason = reader.IsDBNull(13) ? null : reader.GetString(13),
             FailureMessage = reader.IsDBNull(14) ? null : reader.GetString(14),
+            PollBase = reader.GetInt32(16),
         };
-        return (existing, reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15));
+        var tally = reader.IsDBNull(17) ? null : new PollTally(
+            reader.GetInt32(17), reader.IsDBNull(18) ? null : reader.GetFieldValue<DateTimeOffset>(18), reader.IsDBNull(19) ? null : reader.GetString(19));
+        return (existing.CatchUp(tally), reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15));
     }
 }

@@ -26,6 +26,13 @@ public sealed class Watch
 
     public DateTimeOffset? LastPolledAt { get; set; }
 
+    /// <summary>
+    /// The count of the video's poll target (<see cref="PollTally"/>) that <see cref="PollCount"/>,
+    /// <see cref="LastPolledAt"/> and <see cref="Video"/> include. A poll writes its target only, not each watch of the
+    /// video; an active watch takes the polls counted since in when it is read or ends (<see cref="CatchUp"/>).
+    /// </summary>
+    public int PollBase { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? EndedAt { get; set; }
@@ -33,4 +40,21 @@ public sealed class Watch
     public string? FailureReason { get; set; }
 
     public string? FailureMessage { get; set; }
+
+    /// <summary>
+    /// Takes in what the video's target counted since <see cref="PollBase"/>, while the watch is active (an ended watch
+    /// keeps what it had). The rule of <see cref="WatchRows.CatchUp"/>, applied to a watch read with its target's tally.
+    /// </summary>
+    public Watch CatchUp(PollTally? tally)
+    {
+        if (Status == WatchStatus.Active && tally is not null && tally.Count > PollBase)
+        {
+            PollCount += tally.Count - PollBase;
+            PollBase = tally.Count;
+            LastPolledAt = tally.LastSentAt;
+            Video = tally.Video ?? Video;
+        }
+
+        return this;
+    }
 }

@@ -12,6 +12,8 @@ internal static class WatchCancellation
     /// <returns>The cancelling statement, whose RecordsAffected says whether the watch was still active.</returns>
     public static NpgsqlBatchCommand AddTo(NpgsqlBatch batch, string watchId, DateTimeOffset endedAt)
     {
+        // Its polls are taken in first, so the cancelled watch keeps them.
+        WatchRows.AddCatchUp(batch, [watchId]);
         var cancel = WatchRows.AddCancel(batch, watchId, endedAt);
         WebhookEvents.AddDropUndelivered(batch, watchId);
         return cancel;

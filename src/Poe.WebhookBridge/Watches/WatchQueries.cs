@@ -17,9 +17,13 @@ internal static class WatchQueries
         string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, CancellationToken cancellationToken)
     {
         var client = context.CurrentClient(clients);
-        var found = await WithNextPoll(db, db.Watches.Where(w => w.Id == id && w.ClientName == client.Name)).SingleOrDefaultAsync(cancellationToken);
-        return found is null ? Problems.NotFound("watch") : TypedResults.Ok(WatchResponse.From(found.Watch, found.NextPollAt));
+        var found = await FindAsync(db, id, client.Name, cancellationToken);
+        return found is null ? Problems.NotFound("watch") : TypedResults.Ok(found.Response());
     }
+
+    /// <summary>A client's watch by id, with its video's poll target; null when there is none.</summary>
+    internal static Task<WatchWithTarget?> FindAsync(BridgeDbContext db, string id, string clientName, CancellationToken cancellationToken) =>
+        WithTarget(db, db.Watches.Where(w => w.Id == id && w.ClientName == clientName)).SingleOrDefaultAsync(cancellationToken);
 
     public static async Task<Results<Ok<WatchList>, ValidationProblem>> ListAsync(
         HttpContext context, ClientRegistry clients, BridgeDbContext db, CancellationToken cancellationToken,
@@ -55,7 +59,7 @@ internal static class WatchQueries
             return Problems.Invalid("after", "No watch with this id.");
         }
 
-        var data = page.Take(take).Select(f => WatchResponse.From(f.Watch, f.NextPollAt)).ToList();
+        var data = page.Take(take).Select(f => f.Response()).ToList();
         return TypedResults.Ok(new WatchList("list", data, page.Count > take, data.FirstOrDefault()?.Id, data.LastOrDefault()?.Id));
     }
 
@@ -66,7 +70,7 @@ internal static class WatchQueries
     /// uncorrelated look-ups the plan runs once, before its index scan), so a page is one round trip; an unknown cursor
     /// compares with NULL and yields no rows.
     /// </summary>
-    internal static IQueryable<WatchWithNextPoll> Page(
+    internal static IQueryable<WatchWithTarget> Page(
         BridgeDbContext db, string clientName, string? status, string? videoId, string? after, int take)
     {
         var watches = db.Watches.Where(w => w.ClientName == clientName);
@@ -88,13 +92,36 @@ internal static class WatchQueries
                 ValueTuple.Create(cursor.Select(c => c.CreatedAt).First(), cursor.Select(c => c.Id).First())));
         }
 
-        return WithNextPoll(db, watches.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(take));
+        return WithTarget(db, watches.OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id).Take(take), newestFirst: true);
     }
 
-    private static IQueryable<WatchWithNextPoll> WithNextPoll(BridgeDbContext db, IQueryable<Watch> watches) =>
-        watches.Select(w => new WatchWithNextPoll(
-            w,
-            db.VideoPolls.Where(p => p.PoeKeyId == w.PoeKeyId && p.VideoId == w.VideoId).Select(p => (DateTimeOffset?)p.NextPollAt).FirstOrDefault()));
+    /// <summary>
+    /// Each watch with its video's poll target, if it has one: when it is polled next, and what it counted. The join
+    /// does not keep the order of <paramref name="watches"/>; <paramref name="newestFirst"/> orders the result again.
+    /// </summary>
+    private static IQueryable<WatchWithTarget> WithTarget(BridgeDbContext db, IQueryable<Watch> watches, bool newestFirst = false)
+    {
+        var joined =
+            from w in watches
+            join p in db.VideoPolls on new { w.PoeKeyId, w.VideoId } equals new { p.PoeKeyId, p.VideoId } into targets
+            from p in targets.DefaultIfEmpty()
+            select new { Watch = w, Target = p };
+        if (newestFirst)
+        {
+            joined = joined.OrderByDescending(j => j.Watch.CreatedAt).ThenByDescending(j => j.Watch.Id);
+        }
 
-    internal sealed record WatchWithNextPoll(Watch Watch, DateTimeOffset? NextPollAt);
+        return joined.Select(j => new WatchWithTarget(
+            j.Watch,
+            j.Target == null ? null : j.Target.NextPollAt,
+            j.Target == null ? null : new PollTally(j.Target.PollCount, j.Target.PollSentAt, j.Target.Video)));
+    }
+
+    internal sealed record WatchWithTarget(Watch Watch, DateTimeOffset? NextPollAt, PollTally? Tally)
+    {
+        /// <summary>The watch as its client sees it: with the polls its target counted since its row was written.</summary>
+        public Watch CaughtUp => Watch.CatchUp(Tally);
+
+        public WatchResponse Response() => WatchResponse.From(CaughtUp, NextPollAt);
+    }
 }

@@ -27,8 +27,8 @@ internal static class WatchRows
             WHERE client_name = @client_name AND video_id = @video_id AND callback_url = @callback_url AND status = '{WatchStatus.Active}'),
         poll AS ({VideoPolls.Upsert("NOT EXISTS (SELECT 1 FROM identical)")}),
         watch AS (
-            INSERT INTO bridge.watches (id, client_name, video_id, callback_url, poe_key_id, events, metadata, status, video, poll_count, created_at)
-            SELECT @id, @client_name, @video_id, @callback_url, @poe_key_id, @events, @metadata, '{WatchStatus.Active}', @video, 0, @now FROM poll)
+            INSERT INTO bridge.watches (id, client_name, video_id, callback_url, poe_key_id, events, metadata, status, video, poll_count, poll_base, created_at)
+            SELECT @id, @client_name, @video_id, @callback_url, @poe_key_id, @events, @metadata, '{WatchStatus.Active}', @video, 0, poll_count, @now FROM poll)
         SELECT next_poll_at FROM poll
         """;
 
@@ -53,15 +53,14 @@ internal static class WatchRows
         return await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
     }
 
-    // Every active watch of each polled video ($1 key, $2 video), only while the claim's lease ($3) is current; a null
-    // video ($5) keeps the last one (an answer without a video object).
-    public const string StorePollsSql = $"""
+    // The rule of Watch.CatchUp: an active watch takes in the polls its target counted since its base. It changes no
+    // watch's values as read (reads apply the same rule), so it may run at any time.
+    private const string CatchUpSql = $"""
         UPDATE bridge.watches w
-        SET poll_count = w.poll_count + 1, last_polled_at = u.sent_at, video = coalesce(u.video::jsonb, w.video)
-        FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[]) AS u(poe_key_id, video_id, lease, sent_at, video)
-        WHERE w.poe_key_id = u.poe_key_id AND w.video_id = u.video_id AND w.status = '{WatchStatus.Active}'
-          AND EXISTS (SELECT 1 FROM bridge.video_polls p
-                      WHERE p.poe_key_id = u.poe_key_id AND p.video_id = u.video_id AND p.claimed_until = u.lease)
+        SET poll_count = w.poll_count + p.poll_count - w.poll_base, poll_base = p.poll_count, last_polled_at = p.poll_sent_at,
+            video = coalesce(p.video, w.video)
+        FROM bridge.video_polls p
+        WHERE p.poe_key_id = w.poe_key_id AND p.video_id = w.video_id AND w.status = '{WatchStatus.Active}' AND p.poll_count > w.poll_base
         """;
 
     private const string End = "UPDATE bridge.watches SET status = $2, ended_at = $3 WHERE id = ANY($1)";
@@ -96,11 +95,17 @@ internal static class WatchRows
           AND NOT EXISTS (SELECT 1 FROM bridge.webhook_events p WHERE p.watch_id = w.id AND p.status IN ('{DeliveryStatus.Pending}', '{DeliveryStatus.Held}'))
         """;
 
-    /// <summary>Counts a poll of each video on its active watches and stores the video object it returned, if any.</summary>
-    public static NpgsqlBatchCommand AddPolls(NpgsqlBatch batch, IReadOnlyList<(ClaimedPoll Poll, DateTimeOffset SentAt, string? Video)> polls) =>
-        SqlCommands.Add(batch, StorePollsSql,
-            polls.Select(p => p.Poll.PoeKeyId).ToArray(), polls.Select(p => p.Poll.VideoId).ToArray(), polls.Select(p => p.Poll.Lease).ToArray(),
-            polls.Select(p => p.SentAt).ToArray(), polls.Select(p => p.Video).ToArray());
+    /// <summary>
+    /// Takes into the video's active watches the polls its target counted (<see cref="Watch.CatchUp"/>), so that they
+    /// keep them when they end. The update locks every one the poll being written counted, so none ends elsewhere (a
+    /// cancel) before the caller's transaction does.
+    /// </summary>
+    public static void AddCatchUp(NpgsqlBatch batch, string poeKeyId, string videoId) =>
+        SqlCommands.Add(batch, CatchUpSql + " AND w.poe_key_id = $1 AND w.video_id = $2", poeKeyId, videoId);
+
+    /// <summary>Takes into these watches, if active, the polls their targets counted (<see cref="Watch.CatchUp"/>), before they end.</summary>
+    public static void AddCatchUp(NpgsqlBatch batch, string[] watchIds) =>
+        SqlCommands.Add(batch, CatchUpSql + " AND w.id = ANY($1)", (object)watchIds);
 
     /// <summary>Ends the watches with the video's terminal status.</summary>
     public static void AddEnd(NpgsqlBatch batch, IReadOnlyList<Watch> watches) =>

@@ -31,7 +31,7 @@ public sealed class GatewayBudgetTests(ITestOutputHelper output)
         await using var bridge = await PollingBridge.StartAsync(poe.BaseUrl, ("Poe:RequestsPerMinute", $"{Budget}"), ("Polling:Strategy", "fixed"));
         var started = DateTimeOffset.UtcNow;
         var done = await CreateAsync(bridge, """{"model":"Sora-2"}""");
-        await Eventually.TrueAsync(async () => await bridge.WatchRowAsync(done) is { Status: "completed" }, TimeSpan.FromSeconds(20), "the first video to complete");
+        await Eventually.TrueAsync(async () => await bridge.ReadWatchAsync(done) is { Status: "completed" }, TimeSpan.FromSeconds(20), "the first video to complete");
         for (var i = 0; i < Videos; i++)
         {
             await PollingBridge.WatchAsync(bridge.Shop, poe.CreateNeverEnding($"video_busy_{i:00}").Id);

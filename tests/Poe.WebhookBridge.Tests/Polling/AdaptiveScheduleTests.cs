@@ -68,7 +68,7 @@ public sealed class AdaptiveScheduleTests(AdaptiveScheduleTests.Fixture fixture)
         const string VideoId = "video_first_planned";
         poe.Create(VideoId, running: TimeSpan.FromSeconds(3), queued: TimeSpan.FromSeconds(1));
         var watchId = await PollingBridge.WatchAsync(bridge.Shop, VideoId);
-        var registeredAt = (await bridge.WatchRowAsync(watchId)).CreatedAt;
+        var registeredAt = (await bridge.ReadWatchAsync(watchId)).CreatedAt;
         var firstPollAt = await bridge.Database.QueryAsync(db => db.VideoPolls.Where(p => p.VideoId == VideoId).Select(p => p.NextPollAt).SingleAsync());
 
         Assert.InRange(firstPollAt - registeredAt, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60) * AdaptiveCadence.FloorShare);

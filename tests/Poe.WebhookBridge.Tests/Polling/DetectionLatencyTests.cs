@@ -33,7 +33,7 @@ public sealed class DetectionLatencyTests(ITestOutputHelper output)
         await Parallel.ForEachAsync(videos, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (video, _) =>
             watchOf[video.Id] = await PollingBridge.WatchAsync(bridge.Shop, video.Id, callbackUrl: consumer.Url));
         await Eventually.TrueAsync(
-            async () => await CountAsync(bridge, "SELECT count(*) FROM bridge.watches WHERE poll_count >= 2") == Watches,
+            async () => await CountAsync(bridge, "SELECT count(*) FROM bridge.video_polls WHERE poll_count >= 2") == Watches,
             TimeSpan.FromSeconds(20),
             "every watch to be polled twice");
 

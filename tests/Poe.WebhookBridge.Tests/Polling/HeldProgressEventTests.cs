@@ -24,7 +24,7 @@ public sealed class HeldProgressEventTests
 
         var watchId = await PollingBridge.WatchAsync(bridge.Shop, "video_held_progress", ["video.progress", "video.completed"], consumer.Url);
         var mostHeld = 0;
-        while ((await bridge.WatchRowAsync(watchId)).Status == WatchStatus.Active)
+        while ((await bridge.ReadWatchAsync(watchId)).Status == WatchStatus.Active)
         {
             var progress = (await bridge.EventsOfAsync(watchId)).Where(e => e.Type == WatchEventTypes.VideoProgress).ToList();
             Assert.All(progress, e => Assert.Equal(DeliveryStatus.Held, e.Status));

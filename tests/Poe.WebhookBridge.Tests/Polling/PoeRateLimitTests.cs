@@ -51,7 +51,7 @@ public sealed class PoeRateLimitTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.InRange(gaps[1], 1 - 0.15, 2);
         // The key is held, not the video: the other video of the key waits too (one poll may have been in flight).
         Assert.Empty(held);
-        Assert.Equal(WatchStatus.Active, (await _bridge.WatchRowAsync(bystander)).Status);
+        Assert.Equal(WatchStatus.Active, (await _bridge.ReadWatchAsync(bystander)).Status);
     }
 
     [Fact]

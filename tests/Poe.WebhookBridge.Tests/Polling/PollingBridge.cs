@@ -125,8 +125,14 @@ public sealed class PollingBridge : IAsyncDisposable
         return document.RootElement.GetProperty("id").GetString()!;
     }
 
-    public Task<Watch> WatchRowAsync(string watchId) =>
-        Database.QueryAsync(db => db.Watches.AsNoTracking().SingleAsync(w => w.Id == watchId));
+    /// <summary>The watch as its client reads it: its row, with the polls its video's target counted since taken in.</summary>
+    public Task<Watch> ReadWatchAsync(string watchId) =>
+        Database.QueryAsync(async db =>
+        {
+            var watch = await db.Watches.AsNoTracking().SingleAsync(w => w.Id == watchId);
+            var target = await db.VideoPolls.AsNoTracking().SingleOrDefaultAsync(p => p.PoeKeyId == watch.PoeKeyId && p.VideoId == watch.VideoId);
+            return watch.CatchUp(target is null ? null : new PollTally(target.PollCount, target.PollSentAt, target.Video));
+        });
 
     public Task<List<WebhookEvent>> EventsOfAsync(string watchId) =>
         Database.QueryAsync(db => db.WebhookEvents.AsNoTracking().Where(e => e.WatchId == watchId).OrderBy(e => e.CreatedAt).ToListAsync());
@@ -134,7 +140,7 @@ public sealed class PollingBridge : IAsyncDisposable
     /// <summary>Waits until the watch is no longer active and returns it.</summary>
     public Task<Watch> EndedAsync(string watchId, TimeSpan timeout) =>
         Eventually.ValueAsync(
-            async () => await WatchRowAsync(watchId) is { Status: not WatchStatus.Active } watch ? watch : null,
+            async () => await ReadWatchAsync(watchId) is { Status: not WatchStatus.Active } watch ? watch : null,
             timeout,
             $"watch {watchId} to end");
 

@@ -68,7 +68,7 @@ public sealed class SharedPollTests(SharedPollTests.Fixture fixture, ITestOutput
     {
         _poe.CreateNeverEnding("video_cancelled");
         var id = await PollingBridge.WatchAsync(_bridge.Shop, "video_cancelled");
-        await Eventually.TrueAsync(async () => (await _bridge.WatchRowAsync(id)).PollCount >= 2, TimeSpan.FromSeconds(10), "two polls");
+        await Eventually.TrueAsync(async () => (await _bridge.ReadWatchAsync(id)).PollCount >= 2, TimeSpan.FromSeconds(10), "two polls");
 
         using var cancel = await _bridge.Shop.DeleteAsync(new Uri($"/v1/watches/{id}", UriKind.Relative));
         cancel.EnsureSuccessStatusCode();
@@ -78,7 +78,7 @@ public sealed class SharedPollTests(SharedPollTests.Fixture fixture, ITestOutput
         // A poll claimed just before the cancel may still arrive; nothing is claimed after it.
         var late = _poe.RequestsFor("video_cancelled").Where(r => r.AtMs > cancelledAt.AddSeconds(1.2).ToUnixTimeMilliseconds()).ToList();
         Assert.Empty(late);
-        Assert.Equal(WatchStatus.Cancelled, (await _bridge.WatchRowAsync(id)).Status);
+        Assert.Equal(WatchStatus.Cancelled, (await _bridge.ReadWatchAsync(id)).Status);
     }
 
     public sealed class Fixture : SimulatedPoeFixture;

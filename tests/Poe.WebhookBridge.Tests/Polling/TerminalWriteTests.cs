@@ -27,7 +27,7 @@ public sealed class TerminalWriteTests(TerminalWriteTests.Fixture fixture, ITest
         poe.Create("video_ends_meanwhile", running: TimeSpan.Zero);
         var id = await PollingBridge.WatchAsync(bridge.Shop, "video_ends_meanwhile");
         var recorded = await Eventually.ValueAsync(
-            async () => await bridge.WatchRowAsync(id) is { Status: not WatchStatus.Active } watch ? watch : null,
+            async () => await bridge.ReadWatchAsync(id) is { Status: not WatchStatus.Active } watch ? watch : null,
             TimeSpan.FromSeconds(5),
             "the watch to be recorded completed while the other write-back holds its row");
         output.WriteLine($"recorded {(recorded.EndedAt!.Value - recorded.CreatedAt).TotalMilliseconds:F0} ms after registration");

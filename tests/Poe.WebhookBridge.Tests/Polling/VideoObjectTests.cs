@@ -18,7 +18,7 @@ public sealed class VideoObjectTests
 
         var id = await PollingBridge.WatchAsync(bridge.Shop, "video_extra");
         var whileRunning = await Eventually.ValueAsync(
-            async () => (await bridge.WatchRowAsync(id)).Video, TimeSpan.FromSeconds(5), "the running video to be stored");
+            async () => (await bridge.ReadWatchAsync(id)).Video, TimeSpan.FromSeconds(5), "the running video to be stored");
         var watch = await bridge.EndedAsync(id, TimeSpan.FromSeconds(10));
 
         using (var poeSentRunning = JsonDocument.Parse(running.Body))

@@ -47,7 +47,7 @@ public sealed class WatchLifetimeTests(WatchLifetimeTests.Fixture fixture, ITest
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Equal(WatchStatus.Active, (await _bridge.WatchRowAsync(id)).Status);
+        Assert.Equal(WatchStatus.Active, (await _bridge.ReadWatchAsync(id)).Status);
 
         var watch = await _bridge.EndedAsync(id, TimeSpan.FromSeconds(15));
 
@@ -89,6 +89,9 @@ public sealed class WatchLifetimeTests(WatchLifetimeTests.Fixture fixture, ITest
         Assert.Equal(WatchStatus.Failed, watch.Status);
         Assert.Equal("timed_out", watch.FailureReason);
         Assert.InRange(watch.EndedAt!.Value - watch.CreatedAt, MaxDuration, MaxDuration + TimeSpan.FromSeconds(2));
+        // The polls its video's target counted are its own once it ended: about one a second for 5 s.
+        Assert.InRange(watch.PollCount, 3, requests.Count);
+        Assert.NotNull(watch.LastPolledAt);
         var failed = Assert.Single(await _bridge.EventsOfAsync(id));
         Assert.Equal("watch.failed", failed.Type);
         using (var payload = JsonDocument.Parse(failed.Payload))

@@ -34,7 +34,7 @@ public static class TestEventsApi
         // PostgreSQL text cannot hold NUL: such an id is no watch's, not an error.
         var watch = id.Contains('\0', StringComparison.Ordinal)
             ? null
-            : await db.Watches.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id && w.ClientName == client.Name, cancellationToken);
+            : (await WatchQueries.FindAsync(db, id, client.Name, cancellationToken))?.CaughtUp;
         if (watch is null)
         {
             return Problems.NotFound("watch");

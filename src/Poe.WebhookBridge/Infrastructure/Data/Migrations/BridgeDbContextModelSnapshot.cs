@@ -46,6 +46,65 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.ToTable("data_protection_keys", "bridge");
                 });
 
+            modelBuilder.Entity("Poe.WebhookBridge.Budget.PoeKeyState", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<double>("BackoffSeconds")
+                        .HasColumnType("double precision")
+                        .HasColumnName("backoff_seconds");
+
+                    b.Property<DateTimeOffset>("HoldUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hold_until");
+
+                    b.Property<DateTimeOffset>("PacedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paced_until");
+
+                    b.Property<DateTimeOffset>("RateLimitedUntil")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rate_limited_until")
+                        .HasDefaultValueSql("'epoch'");
+
+                    b.Property<DateTimeOffset?>("UnauthorizedSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("unauthorized_since");
+
+                    b.HasKey("Id")
+                        .HasName("pk_poe_keys");
+
+                    b.ToTable("poe_keys", "bridge");
+                });
+
+            modelBuilder.Entity("Poe.WebhookBridge.Budget.RateSlot", b =>
+                {
+                    b.Property<string>("PoeKeyId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("poe_key_id");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer")
+                        .HasColumnName("slot");
+
+                    b.Property<DateTimeOffset>("AvailableAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("available_at");
+
+                    b.HasKey("PoeKeyId", "Slot")
+                        .HasName("pk_rate_slots");
+
+                    b.HasIndex("PoeKeyId", "AvailableAt", "Slot")
+                        .HasDatabaseName("ix_rate_slots_poe_key_id_available_at_slot");
+
+                    b.ToTable("rate_slots", "bridge");
+                });
+
             modelBuilder.Entity("Poe.WebhookBridge.Delivery.DeliveryAttempt", b =>
                 {
                     b.Property<long>("Id")
@@ -426,65 +485,6 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.ToTable("duration_stats", "bridge");
                 });
 
-            modelBuilder.Entity("Poe.WebhookBridge.Polling.PoeKeyState", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("id");
-
-                    b.Property<double>("BackoffSeconds")
-                        .HasColumnType("double precision")
-                        .HasColumnName("backoff_seconds");
-
-                    b.Property<DateTimeOffset>("HoldUntil")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("hold_until");
-
-                    b.Property<DateTimeOffset>("PacedUntil")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("paced_until");
-
-                    b.Property<DateTimeOffset>("RateLimitedUntil")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("rate_limited_until")
-                        .HasDefaultValueSql("'epoch'");
-
-                    b.Property<DateTimeOffset?>("UnauthorizedSince")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("unauthorized_since");
-
-                    b.HasKey("Id")
-                        .HasName("pk_poe_keys");
-
-                    b.ToTable("poe_keys", "bridge");
-                });
-
-            modelBuilder.Entity("Poe.WebhookBridge.Polling.RateSlot", b =>
-                {
-                    b.Property<string>("PoeKeyId")
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("poe_key_id");
-
-                    b.Property<int>("Slot")
-                        .HasColumnType("integer")
-                        .HasColumnName("slot");
-
-                    b.Property<DateTimeOffset>("AvailableAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("available_at");
-
-                    b.HasKey("PoeKeyId", "Slot")
-                        .HasName("pk_rate_slots");
-
-                    b.HasIndex("PoeKeyId", "AvailableAt", "Slot")
-                        .HasDatabaseName("ix_rate_slots_poe_key_id_available_at_slot");
-
-                    b.ToTable("rate_slots", "bridge");
-                });
-
             modelBuilder.Entity("Poe.WebhookBridge.Polling.VideoPoll", b =>
                 {
                     b.Property<string>("PoeKeyId")
@@ -545,6 +545,14 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_poll_at");
 
+                    b.Property<int>("PollCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("poll_count");
+
+                    b.Property<DateTimeOffset?>("PollSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("poll_sent_at");
+
                     b.Property<DateTimeOffset?>("ProgressStartedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("progress_started_at");
@@ -556,6 +564,10 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.Property<DateTimeOffset?>("UrgentAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("urgent_at");
+
+                    b.Property<string>("Video")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("video");
 
                     b.Property<DateTimeOffset?>("VideoCreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -675,6 +687,10 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("poe_key_id");
+
+                    b.Property<int>("PollBase")
+                        .HasColumnType("integer")
+                        .HasColumnName("poll_base");
 
                     b.Property<int>("PollCount")
                         .HasColumnType("integer")
