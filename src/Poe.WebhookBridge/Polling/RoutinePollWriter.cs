@@ -35,6 +35,8 @@ public sealed partial class RoutinePollWriter(NpgsqlDataSource dataSource, Video
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var commands = new NpgsqlBatch(connection, transaction);
+        // The video objects that moved, before the write-back ends the leases that fence them.
+        VideoPolls.AddVideos(commands, [.. batch.Where(r => RoutinePoll.HasChanged(r.Poll, r.Video)).Select(r => (r.Poll, r.Video.RawJson))]);
         commands.BatchCommands.Add(videoPolls.StorePolls(batch));
 
         PoeBudget.AddAnswered(commands, [.. batch.Select(r => r.Poll.PoeKeyId).Distinct()], time.GetUtcNow());

@@ -64,7 +64,4 @@ public sealed class VideoPoll
 
     /// <summary>When the last poll counted in <see cref="PollCount"/> was sent.</summary>
     public DateTimeOffset? PollSentAt { get; set; }
-
-    /// <summary>The last video object Poe returned, as JSON.</summary>
-    public string? Video { get; set; }
 }

@@ -156,15 +156,15 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
             UPDATE bridge.video_polls p
             SET next_poll_at = u.next_poll_at, claimed_until = NULL, failure_count = 0, last_polled_at = u.answered_at,
                 urgent_at = u.answered_at + $14::interval,
-                poll_count = p.poll_count + $18, poll_sent_at = u.sent_at, video = u.video::jsonb,
+                poll_count = p.poll_count + $17, poll_sent_at = u.sent_at,
                 last_status = u.status, last_progress = u.progress, model = u.model, video_seconds = u.seconds,
                 video_created_at = u.created_at, progress_started_at = u.started_at, progress_started_value = u.started_value,
                 expected_end_at = u.expected_end_at, end_spread_seconds = u.end_spread
             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::text[], $6::int[],
                         $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::int[], $12::timestamptz[], $13::float8[],
-                        $15::timestamptz[], $16::timestamptz[], $17::text[])
+                        $15::timestamptz[], $16::timestamptz[])
                 AS u(poe_key_id, video_id, lease, next_poll_at, status, progress, model, seconds, created_at,
-                     started_at, started_value, expected_end_at, end_spread, answered_at, sent_at, video)
+                     started_at, started_value, expected_end_at, end_spread, answered_at, sent_at)
             WHERE p.poe_key_id = u.poe_key_id AND p.video_id = u.video_id AND p.claimed_until = u.lease
             """);
         var parameters = command.Parameters;
@@ -184,24 +184,52 @@ public sealed class VideoPolls(IOptions<PollingOptions> polling)
         parameters.Add(new NpgsqlParameter { Value = UrgentAfter });
         parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(r => (object?)r.AnsweredAt)));
         parameters.Add(Array(NpgsqlDbType.TimestampTz, polls.Select(r => (object?)r.SentAt)));
-        parameters.Add(Array(NpgsqlDbType.Text, polls.Select(r => (object?)r.Video.RawJson)));
         parameters.Add(new NpgsqlParameter { Value = counted ? 0 : 1 });
         return command;
     }
 
     /// <summary>
-    /// Adds the count of a claimed target's poll (<see cref="PollTally"/>) sent at <paramref name="sentAt"/>, with the
-    /// video object it returned, if any (null keeps the last one).
+    /// Adds the count of a claimed target's poll (<see cref="PollTally"/>) sent at <paramref name="sentAt"/>, and the
+    /// video object it returned, if any.
     /// </summary>
     public static void AddCount(NpgsqlBatch batch, ClaimedPoll poll, DateTimeOffset sentAt, string? video)
     {
+        if (video is not null)
+        {
+            AddVideos(batch, [(poll, video)]);
+        }
+
         var command = new NpgsqlBatchCommand("""
-            UPDATE bridge.video_polls SET poll_count = poll_count + 1, poll_sent_at = @sent, video = coalesce(@json::jsonb, video)
+            UPDATE bridge.video_polls SET poll_count = poll_count + 1, poll_sent_at = @sent
             WHERE poe_key_id = @key AND video_id = @video
             """);
         AddTarget(command.Parameters, poll);
         command.Parameters.AddWithValue("sent", sentAt);
-        command.Parameters.Add(new NpgsqlParameter("json", NpgsqlDbType.Text) { Value = (object?)video ?? DBNull.Value });
+        batch.BatchCommands.Add(command);
+    }
+
+    /// <summary>
+    /// Adds the storing of claimed targets' video objects (<see cref="VideoObject"/>), while each claim's lease is
+    /// current: so in a batch, before the write-back that ends the lease.
+    /// </summary>
+    public static void AddVideos(NpgsqlBatch batch, IReadOnlyList<(ClaimedPoll Poll, string Video)> videos)
+    {
+        if (videos.Count == 0)
+        {
+            return;
+        }
+
+        var command = new NpgsqlBatchCommand("""
+            INSERT INTO bridge.video_objects (poe_key_id, video_id, video)
+            SELECT u.poe_key_id, u.video_id, u.video::jsonb
+            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS u(poe_key_id, video_id, lease, video)
+            JOIN bridge.video_polls p ON p.poe_key_id = u.poe_key_id AND p.video_id = u.video_id AND p.claimed_until = u.lease
+            ON CONFLICT (poe_key_id, video_id) DO UPDATE SET video = excluded.video
+            """);
+        command.Parameters.Add(Array(NpgsqlDbType.Text, videos.Select(v => (object?)v.Poll.PoeKeyId)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, videos.Select(v => (object?)v.Poll.VideoId)));
+        command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, videos.Select(v => (object?)v.Poll.Lease)));
+        command.Parameters.Add(Array(NpgsqlDbType.Text, videos.Select(v => (object?)v.Video)));
         batch.BatchCommands.Add(command);
     }
 

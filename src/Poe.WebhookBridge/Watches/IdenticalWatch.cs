@@ -8,9 +8,10 @@ internal static class IdenticalWatch
     internal static readonly string Sql = $"""
         SELECT w.id, w.client_name, w.video_id, w.callback_url, w.poe_key_id, w.events, w.metadata, w.status, w.video,
                w.poll_count, w.last_polled_at, w.created_at, w.ended_at, w.failure_reason, w.failure_message, p.next_poll_at,
-               w.poll_base, p.poll_count, p.poll_sent_at, p.video
+               w.poll_base, p.poll_count, p.poll_sent_at, o.video
         FROM bridge.watches w
         LEFT JOIN bridge.video_polls p ON p.poe_key_id = w.poe_key_id AND p.video_id = w.video_id
+        LEFT JOIN bridge.video_objects o ON o.poe_key_id = w.poe_key_id AND o.video_id = w.video_id
         WHERE w.client_name = @client_name AND w.video_id = @video_id AND w.callback_url = @callback_url AND w.status = '{WatchStatus.Active}'
         """;
 

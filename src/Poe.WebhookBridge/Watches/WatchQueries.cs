@@ -105,7 +105,9 @@ internal static class WatchQueries
             from w in watches
             join p in db.VideoPolls on new { w.PoeKeyId, w.VideoId } equals new { p.PoeKeyId, p.VideoId } into targets
             from p in targets.DefaultIfEmpty()
-            select new { Watch = w, Target = p };
+            join o in db.VideoObjects on new { w.PoeKeyId, w.VideoId } equals new { o.PoeKeyId, o.VideoId } into objects
+            from o in objects.DefaultIfEmpty()
+            select new { Watch = w, Target = p, Video = o == null ? null : o.Video };
         if (newestFirst)
         {
             joined = joined.OrderByDescending(j => j.Watch.CreatedAt).ThenByDescending(j => j.Watch.Id);
@@ -114,7 +116,7 @@ internal static class WatchQueries
         return joined.Select(j => new WatchWithTarget(
             j.Watch,
             j.Target == null ? null : j.Target.NextPollAt,
-            j.Target == null ? null : new PollTally(j.Target.PollCount, j.Target.PollSentAt, j.Target.Video)));
+            j.Target == null ? null : new PollTally(j.Target.PollCount, j.Target.PollSentAt, j.Video)));
     }
 
     internal sealed record WatchWithTarget(Watch Watch, DateTimeOffset? NextPollAt, PollTally? Tally)

@@ -58,8 +58,8 @@ internal static class WatchRows
     private const string CatchUpSql = $"""
         UPDATE bridge.watches w
         SET poll_count = w.poll_count + p.poll_count - w.poll_base, poll_base = p.poll_count, last_polled_at = p.poll_sent_at,
-            video = coalesce(p.video, w.video)
-        FROM bridge.video_polls p
+            video = coalesce(o.video, w.video)
+        FROM bridge.video_polls p LEFT JOIN bridge.video_objects o ON o.poe_key_id = p.poe_key_id AND o.video_id = p.video_id
         WHERE p.poe_key_id = w.poe_key_id AND p.video_id = w.video_id AND w.status = '{WatchStatus.Active}' AND p.poll_count > w.poll_base
         """;
 

@@ -131,7 +131,8 @@ public sealed class PollingBridge : IAsyncDisposable
         {
             var watch = await db.Watches.AsNoTracking().SingleAsync(w => w.Id == watchId);
             var target = await db.VideoPolls.AsNoTracking().SingleOrDefaultAsync(p => p.PoeKeyId == watch.PoeKeyId && p.VideoId == watch.VideoId);
-            return watch.CatchUp(target is null ? null : new PollTally(target.PollCount, target.PollSentAt, target.Video));
+            var video = await db.VideoObjects.AsNoTracking().Where(o => o.PoeKeyId == watch.PoeKeyId && o.VideoId == watch.VideoId).Select(o => o.Video).SingleOrDefaultAsync();
+            return watch.CatchUp(target is null ? null : new PollTally(target.PollCount, target.PollSentAt, video));
         });
 
     public Task<List<WebhookEvent>> EventsOfAsync(string watchId) =>

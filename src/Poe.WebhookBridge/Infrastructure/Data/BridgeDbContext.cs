@@ -22,6 +22,8 @@ public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) :
 
     public DbSet<VideoPoll> VideoPolls => Set<VideoPoll>();
 
+    public DbSet<VideoObject> VideoObjects => Set<VideoObject>();
+
     public DbSet<PoeKeyState> PoeKeys => Set<PoeKeyState>();
 
     public DbSet<RateSlot> RateSlots => Set<RateSlot>();

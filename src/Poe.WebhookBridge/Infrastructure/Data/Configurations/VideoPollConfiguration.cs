@@ -14,7 +14,6 @@ internal sealed class VideoPollConfiguration : IEntityTypeConfiguration<VideoPol
         builder.Property(p => p.LastStatus).HasMaxLength(32);
         builder.Property(p => p.Model).HasMaxLength(100);
         builder.Property(p => p.VideoSeconds).HasMaxLength(16);
-        builder.Property(p => p.Video).HasColumnType("jsonb");
 
         // The claim walks each key's due rows off this index in claim order and stops after the key's share of one
         // batch, so its cost does not grow with the backlog. LEAST and GREATEST skip NULLs: never polled or not

@@ -34,17 +34,35 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                 type: "timestamp with time zone",
                 nullable: true);
 
-            migrationBuilder.AddColumn<string>(
-                name: "video",
+            migrationBuilder.CreateTable(
+                name: "video_objects",
                 schema: "bridge",
-                table: "video_polls",
-                type: "jsonb",
-                nullable: true);
+                columns: table => new
+                {
+                    poe_key_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    video_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    video = table.Column<string>(type: "jsonb", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_video_objects", x => new { x.poe_key_id, x.video_id });
+                    table.ForeignKey(
+                        name: "fk_video_objects_video_polls_poe_key_id_video_id",
+                        columns: x => new { x.poe_key_id, x.video_id },
+                        principalSchema: "bridge",
+                        principalTable: "video_polls",
+                        principalColumns: new[] { "poe_key_id", "video_id" },
+                        onDelete: ReferentialAction.Cascade);
+                });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "video_objects",
+                schema: "bridge");
+
             migrationBuilder.DropColumn(
                 name: "poll_base",
                 schema: "bridge",
@@ -57,11 +75,6 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 
             migrationBuilder.DropColumn(
                 name: "poll_sent_at",
-                schema: "bridge",
-                table: "video_polls");
-
-            migrationBuilder.DropColumn(
-                name: "video",
                 schema: "bridge",
                 table: "video_polls");
         }

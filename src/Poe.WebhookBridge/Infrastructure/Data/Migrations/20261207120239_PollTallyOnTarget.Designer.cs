@@ -12,7 +12,7 @@ using Poe.WebhookBridge.Infrastructure.Data;
 namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
 {
     [DbContext(typeof(BridgeDbContext))]
-    [Migration("20261207113749_PollTallyOnTarget")]
+    [Migration("20261207120239_PollTallyOnTarget")]
     partial class PollTallyOnTarget
     {
         /// <inheritdoc />
@@ -488,6 +488,29 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.ToTable("duration_stats", "bridge");
                 });
 
+            modelBuilder.Entity("Poe.WebhookBridge.Polling.VideoObject", b =>
+                {
+                    b.Property<string>("PoeKeyId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("poe_key_id");
+
+                    b.Property<string>("VideoId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("video_id");
+
+                    b.Property<string>("Video")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("video");
+
+                    b.HasKey("PoeKeyId", "VideoId")
+                        .HasName("pk_video_objects");
+
+                    b.ToTable("video_objects", "bridge");
+                });
+
             modelBuilder.Entity("Poe.WebhookBridge.Polling.VideoPoll", b =>
                 {
                     b.Property<string>("PoeKeyId")
@@ -567,10 +590,6 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                     b.Property<DateTimeOffset?>("UrgentAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("urgent_at");
-
-                    b.Property<string>("Video")
-                        .HasColumnType("jsonb")
-                        .HasColumnName("video");
 
                     b.Property<DateTimeOffset?>("VideoCreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -767,6 +786,16 @@ namespace Poe.WebhookBridge.Infrastructure.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_events_watches_watch_id");
+                });
+
+            modelBuilder.Entity("Poe.WebhookBridge.Polling.VideoObject", b =>
+                {
+                    b.HasOne("Poe.WebhookBridge.Polling.VideoPoll", null)
+                        .WithOne()
+                        .HasForeignKey("Poe.WebhookBridge.Polling.VideoObject", "PoeKeyId", "VideoId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_video_objects_video_polls_poe_key_id_video_id");
                 });
 
             modelBuilder.Entity("Poe.WebhookBridge.Delivery.WebhookEvent", b =>
