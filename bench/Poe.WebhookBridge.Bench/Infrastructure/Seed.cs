@@ -16,10 +16,12 @@ public static class Seed
     /// <summary>
     /// <paramref name="count"/> active watches with their poll rows (what POST /v1/watches writes), video ids
     /// <c>{prefix}{i}</c>; watch i belongs to client i mod the clients given, polled with that client's Poe key, and is
-    /// first due at a uniformly random point of the next <paramref name="firstDueWithin"/>.
+    /// first due at a uniformly random point of the next <paramref name="firstDueWithin"/>. With
+    /// <paramref name="polledBefore"/>, each video was polled once a second ago and answered in progress at 0 % (what the
+    /// simulator answers for a video it has just made up): a target in steady state, not one waiting for its first poll.
     /// </summary>
     public static async Task ActiveWatchesAsync(string connectionString, int count, string prefix, Uri callback,
-        IReadOnlyList<(string Name, string PoeKey)> clients, TimeSpan firstDueWithin)
+        IReadOnlyList<(string Name, string PoeKey)> clients, TimeSpan firstDueWithin, bool polledBefore = false)
     {
         await using var data = NpgsqlDataSource.Create(connectionString);
         await using var batch = data.CreateBatch();
@@ -29,11 +31,26 @@ public static class Seed
                    ($4::text[])[g % cardinality($4) + 1], '{video.completed,video.failed,watch.failed}', '{}', 'active', 0, now()
             FROM generate_series(0, $5 - 1) AS g
             """, prefix, callback.ToString(), clients.Select(c => c.Name).ToArray(), KeyIds(clients), count));
+        // $5: polled a second ago (then the answer's status and progress, and where progress was first seen), or never.
         batch.BatchCommands.Add(Command("""
-            INSERT INTO bridge.video_polls (poe_key_id, video_id, next_poll_at, failure_count, created_at)
-            SELECT ($2::text[])[g % cardinality($2) + 1], $1 || g, now() + random() * $3, 0, now()
+            INSERT INTO bridge.video_polls (poe_key_id, video_id, next_poll_at, failure_count, created_at,
+                                            last_status, last_progress, last_polled_at, poll_count, poll_sent_at, progress_started_at, progress_started_value)
+            SELECT ($2::text[])[g % cardinality($2) + 1], $1 || g, now() + random() * $3, 0, now(),
+                   CASE WHEN $5 THEN 'in_progress' END, CASE WHEN $5 THEN 0 END, CASE WHEN $5 THEN now() - interval '1 second' END,
+                   CASE WHEN $5 THEN 1 ELSE 0 END, CASE WHEN $5 THEN now() - interval '1 second' END,
+                   CASE WHEN $5 THEN now() - interval '1 second' END, CASE WHEN $5 THEN 0 END
             FROM generate_series(0, $4 - 1) AS g
-            """, prefix, KeyIds(clients), firstDueWithin, count));
+            """, prefix, KeyIds(clients), firstDueWithin, count, polledBefore));
+        if (polledBefore)
+        {
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO bridge.video_objects (poe_key_id, video_id, video)
+                SELECT poe_key_id, video_id, jsonb_build_object('id', video_id, 'object', 'video', 'status', 'in_progress', 'progress', 0,
+                    'model', 'sora-2', 'seconds', '8', 'size', '1280x720', 'created_at', extract(epoch FROM now())::bigint - 1)
+                FROM bridge.video_polls WHERE video_id LIKE $1 || '%'
+                """, prefix));
+        }
+
         await batch.ExecuteNonQueryAsync();
         await AnalyzeAsync(data);
     }
