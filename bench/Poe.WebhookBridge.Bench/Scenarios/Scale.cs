@@ -225,7 +225,7 @@ public static class Scale
 
         var workload = string.Create(CultureInfo.InvariantCulture,
             $"one bridge, {Keys} clients each with its own Poe key (Poe:RequestsPerMinute {RequestsPerMinute} a key: paced, {Keys * RequestsPerMinute / 63} polls/s in all; the simulator unlimited, so the budget does not bind), " +
-            $"Polling:Interval 1 s; active watches written straight into its tables (the watch and poll rows POST /v1/watches writes) in steps to " +
+            $"Polling:Strategy fixed, Polling:Interval 1 s (every video due again a second after each poll); active watches written straight into its tables (the watch and poll rows POST /v1/watches writes) in steps to " +
             $"{string.Join(", ", sizes.Select(s => s.Watches))}, all due at once (a backlog at every size) and in steady state (each polled once before, in progress at 0 %, its video object stored), then ANALYZE (and VACUUM but in quick mode); videos in progress for the whole run. " +
             $"At each size, after {warmUp.TotalSeconds:0} s: polls counted at the simulator over {window.TotalSeconds:0} s, with the seconds of it in which a vacuum ran in the database (pg_stat_progress_vacuum, twice a second); claim time from the bridge's bridge_poll_claim_seconds " +
             $"histogram over the same window (interpolated in its buckets); CPU from /proc/<pid>/stat of the bridge process and of the PostgreSQL backends of its database; " +
