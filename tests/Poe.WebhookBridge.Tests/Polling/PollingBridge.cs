@@ -125,14 +125,12 @@ public sealed class PollingBridge : IAsyncDisposable
         return document.RootElement.GetProperty("id").GetString()!;
     }
 
-    /// <summary>The watch as its client reads it: its row, with the polls its video's target counted since taken in.</summary>
+    /// <summary>The watch as its client reads it (the bridge's own read): its row, with the polls its video's target counted since taken in.</summary>
     public Task<Watch> ReadWatchAsync(string watchId) =>
         Database.QueryAsync(async db =>
         {
-            var watch = await db.Watches.AsNoTracking().SingleAsync(w => w.Id == watchId);
-            var target = await db.VideoPolls.AsNoTracking().SingleOrDefaultAsync(p => p.PoeKeyId == watch.PoeKeyId && p.VideoId == watch.VideoId);
-            var video = await db.VideoObjects.AsNoTracking().Where(o => o.PoeKeyId == watch.PoeKeyId && o.VideoId == watch.VideoId).Select(o => o.Video).SingleOrDefaultAsync();
-            return watch.CatchUp(target is null ? null : new PollTally(target.PollCount, target.PollSentAt, video));
+            var client = await db.Watches.Where(w => w.Id == watchId).Select(w => w.ClientName).SingleAsync();
+            return (await WatchQueries.FindAsync(db, watchId, client, CancellationToken.None))!.CaughtUp;
         });
 
     public Task<List<WebhookEvent>> EventsOfAsync(string watchId) =>
