@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -25,9 +26,21 @@ internal static class OperationsSetup
         builder.AddBridgeOpenApi();
         builder.AddBridgeDashboard();
         builder.Services.AddSingleton<BridgeMetrics>();
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(BridgeMetrics.MeterName).AddPrometheusExporter());
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(BridgeMetrics.MeterName).AddPrometheusExporter();
+            ((IDeferredMeterProviderBuilder)metrics).Configure((services, provider) => provider.AddView(OwnInstrumentsOnly(services.GetRequiredService<IMeterFactory>())));
+        });
         return builder;
     }
+
+    /// <summary>
+    /// Meters are process-wide: OpenTelemetry listens by meter name, so a second bridge host in one process (a test
+    /// fixture, an embedding app) would merge its instruments into this one's, and an observable gauge would read the
+    /// other host's value. Only the instruments of this host's meter factory are exported.
+    /// </summary>
+    private static Func<Instrument, MetricStreamConfiguration?> OwnInstrumentsOnly(IMeterFactory own) =>
+        instrument => ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop;
 
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {
