@@ -18,7 +18,15 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
 {
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(15);
 
-    public async Task<IReadOnlyList<ClaimedPoll>> ClaimAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each key a claim serves costs it an index range read of the key's due targets and of its rate slots, and a write of
+    /// its pace, whatever its share: serving every due key one poll each, as a claim of 256 among 200 keys would, spends
+    /// most of the claim on keys. A claim serves this many polls a key where the keys' backlogs allow, so as few keys as
+    /// fill its batch; the others wait for the next claim, which serves them first as their videos then waited longest.
+    /// </summary>
+    internal const int PollsPerKey = 8;
+
+    public async Task<PollClaim> ClaimAsync(int limit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var lease = now + poe.Value.Timeout + LeaseMargin;
@@ -34,12 +42,13 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         {
             await using var commit = new NpgsqlCommand("COMMIT", connection);
             await commit.ExecuteNonQueryAsync(cancellationToken);
-            return [];
+            return new PollClaim([], KeysLeft: false);
         }
 
         var shares = Share(keys, limit);
-        var limits = keys.Select(k => (k.Id, shares[k.Id] + (shares[k.Id] == k.Admitted ? 1 : 0))).ToList();
-        var (due, granted, wanted) = await ReadDueAndTakeSlotsAsync(connection, keys, limits, now, cancellationToken);
+        var limits = keys.Select(k => (k.Id, Limit: shares[k.Id] + (shares[k.Id] == k.Admitted ? 1 : 0))).Where(k => k.Limit > 0).ToList();
+        var served = keys.Where(k => limits.Exists(l => l.Id == k.Id)).ToList();
+        var (due, granted, wanted) = await ReadDueAndTakeSlotsAsync(connection, served, limits, now, cancellationToken);
         var byKey = due.Where(d => d.HasWatchers).GroupBy(d => d.Poll.PoeKeyId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         // A key Poe rejects asks for one poll: its probe.
         var asked = keys.Select(k => k with { Asked = Math.Min(byKey.GetValueOrDefault(k.Id)?.Count ?? 0, k.Rejected ? 1 : int.MaxValue) })
@@ -52,7 +61,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         VideoPolls.AddDeleteOrphans(writes, [.. due.Where(d => !d.HasWatchers).Select(d => d.Poll)]);
         writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await writes.ExecuteNonQueryAsync(cancellationToken);
-        return claimed;
+        return new PollClaim(claimed, KeysLeft: keys.Count(k => k.Admitted > 0) > KeysServed(limit));
     }
 
     /// <summary>
@@ -92,14 +101,14 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     }
 
     /// <summary>
-    /// Shares a batch of <paramref name="limit"/> among the keys, one poll at a time in turn, the key whose oldest due
-    /// video waited longest first, each up to what its pace admits: every key's budget is its own, so no key waits for
-    /// another's backlog, and when the batch is short the longest-waiting keys go first, so none starves.
+    /// Shares a batch of <paramref name="limit"/> among the keys that waited longest (their oldest due video first), as
+    /// many as <see cref="KeysServed"/>, one poll at a time in turn, each up to what its pace admits: every key's budget is
+    /// its own, so no key waits for another's backlog, and the keys left out go first in the next claim, so none starves.
     /// </summary>
     internal static Dictionary<string, int> Share(IReadOnlyList<KeyGrant> keys, int limit)
     {
         var shares = keys.ToDictionary(k => k.Id, _ => 0, StringComparer.Ordinal);
-        var open = keys.Where(k => k.Admitted > 0).OrderBy(k => k.OldestDue).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
+        var open = keys.Where(k => k.Admitted > 0).OrderBy(k => k.OldestDue).ThenBy(k => k.Id, StringComparer.Ordinal).Take(KeysServed(limit)).ToList();
         var left = limit;
         while (left > 0 && open.Count > 0)
         {
@@ -119,6 +128,9 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
 
         return shares;
     }
+
+    /// <summary>How many keys a claim of <paramref name="limit"/> serves: enough for <see cref="PollsPerKey"/> each.</summary>
+    internal static int KeysServed(int limit) => Math.Max(1, (limit + PollsPerKey - 1) / PollsPerKey);
 
     /// <summary>
     /// Locks, in id order, the keys that are not held and have a due video (one index probe each: O(keys)), with when

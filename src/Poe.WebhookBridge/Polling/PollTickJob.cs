@@ -70,14 +70,15 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
                 continue;
             }
 
-            var claimed = await ClaimAsync(room, cancellationToken);
-            foreach (var poll in claimed)
+            var claim = await ClaimAsync(room, cancellationToken);
+            foreach (var poll in claim.Polls)
             {
                 runner.Start(poll);
             }
 
-            // Less than asked for: nothing else is due, or the keys' pace admits no more yet; look again shortly.
-            if (claimed.Count < room)
+            // Less than asked for: nothing else is due, or the keys' pace admits no more yet; look again shortly. Unless the
+            // claim left keys it did not serve and took some: then the next claim serves them at once.
+            if (claim.Polls.Count < room && !(claim.KeysLeft && claim.Polls.Count > 0))
             {
                 await Task.Delay(IdleWait, time, cancellationToken);
             }
@@ -86,7 +87,7 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private async Task<IReadOnlyList<ClaimedPoll>> ClaimAsync(int room, CancellationToken cancellationToken)
+    private async Task<PollClaim> ClaimAsync(int room, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var claimed = await claimer.ClaimAsync(room, cancellationToken);

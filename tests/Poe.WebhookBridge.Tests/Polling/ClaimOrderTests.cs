@@ -38,8 +38,43 @@ public sealed class ClaimOrderTests(BridgeFactory bridge) : BridgeTest(bridge)
         var first = await claimer.ClaimAsync(4, CancellationToken.None);
         var second = await claimer.ClaimAsync(3, CancellationToken.None);
 
-        Assert.Equal(["video_urgent_a", "video_urgent_b", "video_backlog_30", "video_backlog_29"], first.Select(p => p.VideoId));
-        Assert.Equal(["video_backlog_28", "video_backlog_27", "video_backlog_26"], second.Select(p => p.VideoId));
+        Assert.Equal(["video_urgent_a", "video_urgent_b", "video_backlog_30", "video_backlog_29"], first.Polls.Select(p => p.VideoId));
+        Assert.Equal(["video_backlog_28", "video_backlog_27", "video_backlog_26"], second.Polls.Select(p => p.VideoId));
+    }
+
+    [Fact]
+    public async Task A_claim_serves_the_keys_that_waited_longest_and_leaves_the_others_first_in_line_for_the_next()
+    {
+        // Three keys, ten due videos each: key a's videos came due first, then b's, then c's.
+        var keys = new[] { $"{Key}-a", $"{Key}-b", $"{Key}-c" };
+        for (var k = 0; k < keys.Length; k++)
+        {
+            await DueVideos.SeedAsync(Database, keys[k], _now.AddHours(-1), Enumerable.Range(0, 10).Select(i => new VideoPoll
+            {
+                PoeKeyId = keys[k], VideoId = $"video_{keys[k]}_{i}", NextPollAt = _now.AddSeconds(-30 + (k * 10) + i), CreatedAt = _now.AddHours(-1),
+            }));
+        }
+
+        var claimer = ActivatorUtilities.CreateInstance<PollClaimer>(Bridge.Services, (TimeProvider)new FakeTimeProvider(_now));
+
+        // A claim of one key's worth serves one key, the one that waited longest, and says others are left.
+        var first = await claimer.ClaimAsync(PollClaimer.PollsPerKey, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, PollClaimer.PollsPerKey).Select(i => $"video_{keys[0]}_{i}"), first.Polls.Select(p => p.VideoId));
+        Assert.True(first.KeysLeft);
+
+        // Key a's last videos still waited longest; then key b's oldest, ahead of key c's.
+        var second = await claimer.ClaimAsync(PollClaimer.PollsPerKey, CancellationToken.None);
+        Assert.Equal([$"video_{keys[0]}_8", $"video_{keys[0]}_9"], second.Polls.Select(p => p.VideoId));
+        var third = await claimer.ClaimAsync(PollClaimer.PollsPerKey, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, PollClaimer.PollsPerKey).Select(i => $"video_{keys[1]}_{i}"), third.Polls.Select(p => p.VideoId));
+        Assert.True(third.KeysLeft);
+
+        // A claim with room for every key serves them all and leaves none.
+        var rest = await claimer.ClaimAsync(PollClaimer.PollsPerKey * keys.Length, CancellationToken.None);
+        Assert.Equal(
+            [.. new[] { $"video_{keys[1]}_8", $"video_{keys[1]}_9" }.Concat(Enumerable.Range(0, 10).Select(i => $"video_{keys[2]}_{i}"))],
+            rest.Polls.Select(p => p.VideoId).Order(StringComparer.Ordinal));
+        Assert.False(rest.KeysLeft);
     }
 
     // urgent_at as the poll write-back stores it: the last answer plus UrgentAfter.

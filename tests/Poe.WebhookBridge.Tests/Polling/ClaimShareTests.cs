@@ -13,11 +13,23 @@ public sealed class ClaimShareTests
     {
         var keys = new[] { Key("pk_new", admitted: 5, waited: 1), Key("pk_old", admitted: 5, waited: 60), Key("pk_mid", admitted: 5, waited: 30) };
 
-        var shares = PollClaimer.Share(keys, limit: 2);
+        var shares = PollClaimer.Share(keys, limit: 2 * PollClaimer.PollsPerKey);
 
-        Assert.Equal(1, shares["pk_old"]);
-        Assert.Equal(1, shares["pk_mid"]);
+        Assert.Equal(5, shares["pk_old"]);
+        Assert.Equal(5, shares["pk_mid"]);
         Assert.Equal(0, shares["pk_new"]);
+    }
+
+    [Fact]
+    public void A_batch_among_many_keys_goes_to_as_few_as_fill_it_and_leaves_the_most_recently_due_to_the_next_claim()
+    {
+        var keys = Enumerable.Range(0, 200).Select(i => Key($"pk_{i:000}", admitted: 50, waited: 1000 - i)).ToList();
+
+        var shares = PollClaimer.Share(keys, limit: 256);
+
+        Assert.Equal(256 / PollClaimer.PollsPerKey, PollClaimer.KeysServed(256));
+        Assert.All(keys.Take(PollClaimer.KeysServed(256)), k => Assert.Equal(PollClaimer.PollsPerKey, shares[k.Id]));
+        Assert.All(keys.Skip(PollClaimer.KeysServed(256)), k => Assert.Equal(0, shares[k.Id]));
     }
 
     [Fact]

@@ -24,8 +24,8 @@ public sealed class UnsentPollTests(BridgeFactory bridge) : BridgeTest(bridge)
     public async Task Polls_that_missed_their_send_deadline_are_given_back_unsent_in_their_place()
     {
         await SeedAsync();
-        var claimed = await ActivatorUtilities.CreateInstance<PollClaimer>(Bridge.Services, (TimeProvider)new FakeTimeProvider(_now))
-            .ClaimAsync(Videos.Length, CancellationToken.None);
+        var claimed = (await ActivatorUtilities.CreateInstance<PollClaimer>(Bridge.Services, (TimeProvider)new FakeTimeProvider(_now))
+            .ClaimAsync(Videos.Length, CancellationToken.None)).Polls;
         Assert.Equal(Videos.Length, claimed.Count);
 
         // The runner picks the polls up just after the deadline (a claim that took longer than it, say).
