@@ -37,7 +37,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         // Keys first, then per key only its share of the batch, oldest due first, off its index — and one row more when
         // the share is all its pace admits, to learn whether the pace left some waiting (then the key is held until its
         // next admission). The claim reads O(batch + keys) rows however long the backlog.
-        var keys = await LockDueKeysAsync(connection, now, limit, cancellationToken);
+        var (keys, keysLeft) = await LockDueKeysAsync(connection, now, limit, cancellationToken);
         if (keys.Count == 0)
         {
             await using var commit = new NpgsqlCommand("COMMIT", connection);
@@ -61,7 +61,7 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         VideoPolls.AddDeleteOrphans(writes, [.. due.Where(d => !d.HasWatchers).Select(d => d.Poll)]);
         writes.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await writes.ExecuteNonQueryAsync(cancellationToken);
-        return new PollClaim(claimed, KeysLeft: keys.Count(k => k.Admitted > 0) > KeysServed(limit));
+        return new PollClaim(claimed, keysLeft);
     }
 
     /// <summary>
@@ -108,7 +108,8 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     internal static Dictionary<string, int> Share(IReadOnlyList<KeyGrant> keys, int limit)
     {
         var shares = keys.ToDictionary(k => k.Id, _ => 0, StringComparer.Ordinal);
-        var open = keys.Where(k => k.Admitted > 0).OrderBy(k => k.OldestDue).ThenBy(k => k.Id, StringComparer.Ordinal).Take(KeysServed(limit)).ToList();
+        var open = keys.Where(k => k.Admitted > 0).OrderBy(k => k.OldestDue).ThenBy(k => k.PacedUntil).ThenBy(k => k.Id, StringComparer.Ordinal)
+            .Take(KeysServed(limit)).ToList();
         var left = limit;
         while (left > 0 && open.Count > 0)
         {
@@ -133,11 +134,12 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     internal static int KeysServed(int limit) => Math.Max(1, (limit + PollsPerKey - 1) / PollsPerKey);
 
     /// <summary>
-    /// Locks, in id order, the keys that are not held and have a due video (one index probe each: O(keys)), with when
-    /// their oldest due video came due and how many requests each may send now by its even pace. The row locks make
-    /// concurrent claims of one key (on any instance) take turns.
+    /// Locks, in id order, the keys a claim of <paramref name="limit"/> serves (<see cref="KeysServed"/>): of those not held
+    /// with a due video (one index probe each: O(keys)), the ones whose oldest due video waited longest, with when it came
+    /// due and how many requests each may send now by its even pace; and says whether more keys had one. The row locks
+    /// make concurrent claims of one key (on any instance) take turns; keys left unlocked are free for another claim.
     /// </summary>
-    private async Task<List<KeyGrant>> LockDueKeysAsync(NpgsqlConnection connection, DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    private async Task<(List<KeyGrant> Keys, bool KeysLeft)> LockDueKeysAsync(NpgsqlConnection connection, DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
         var budget = poe.Value.RequestsPerMinute;
         await using var batch = new NpgsqlBatch(connection);
@@ -147,27 +149,40 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL jit = off"));
         var read = new NpgsqlBatchCommand(DueKeysSql);
         read.Parameters.AddWithValue("now", now);
+        read.Parameters.AddWithValue("keys", KeysServed(limit));
         batch.BatchCommands.Add(read);
-        var keys = new List<KeyGrant>();
+        var (keys, due) = (new List<KeyGrant>(), 0L);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             var (id, pacedUntil, rejected, oldest) = (reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetBoolean(2), reader.GetFieldValue<DateTimeOffset>(3));
             keys.Add(new KeyGrant(id, pacedUntil, rejected, 0, PoeBudget.AdmitPolls(pacedUntil, rejected, now, limit, budget)) { OldestDue = oldest });
+            due = reader.GetInt64(4);
         }
 
-        return keys;
+        return (keys, due > keys.Count);
     }
 
-    /// <summary>The claim's key probe (public so a test can EXPLAIN the very statement the claim runs).</summary>
+    /// <summary>
+    /// The claim's key probe (public so a test can EXPLAIN the very statement the claim runs): of the keys not held with a
+    /// due video, the <c>@keys</c> whose oldest due video waited longest, locked in id order, with how many keys had one.
+    /// Among keys whose videos came due at one instant (a burst, a backlog after an outage) the one whose pace is furthest
+    /// behind goes first: by id alone, the same keys would be served each claim until their pace stopped them.
+    /// </summary>
     public const string DueKeysSql = """
-        SELECT k.id, k.paced_until, k.unauthorized_since IS NOT NULL, d.claim_order
-        FROM bridge.poe_keys k
-        CROSS JOIN LATERAL (
-            SELECT p.claim_order FROM bridge.video_polls p
-            WHERE p.poe_key_id = k.id AND p.claim_order <= @now AND p.next_poll_at <= @now
-            ORDER BY p.claim_order
-            LIMIT 1) d
+        SELECT k.id, k.paced_until, k.unauthorized_since IS NOT NULL, d.claim_order, d.due_keys
+        FROM (
+            SELECT c.id, d.claim_order, count(*) OVER () AS due_keys
+            FROM bridge.poe_keys c
+            CROSS JOIN LATERAL (
+                SELECT p.claim_order FROM bridge.video_polls p
+                WHERE p.poe_key_id = c.id AND p.claim_order <= @now AND p.next_poll_at <= @now
+                ORDER BY p.claim_order
+                LIMIT 1) d
+            WHERE c.hold_until <= @now
+            ORDER BY d.claim_order, c.paced_until, c.id
+            LIMIT @keys) d
+        JOIN bridge.poe_keys k ON k.id = d.id
         WHERE k.hold_until <= @now
         ORDER BY k.id
         FOR UPDATE OF k

@@ -42,7 +42,7 @@ public sealed class ClaimLoopTests(ITestOutputHelper output)
         {
             await using var count = new NpgsqlCommand("""
                 SELECT count(*) FROM pg_stat_activity
-                WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE '%FROM bridge.poe_keys k%'
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE '%JOIN bridge.poe_keys k%FOR UPDATE OF k%'
                 """, observer);
             waiting.Add((long)(await count.ExecuteScalarAsync())!);
             await Task.Delay(TimeSpan.FromMilliseconds(100));

@@ -33,6 +33,22 @@ public sealed class ClaimShareTests
     }
 
     [Fact]
+    public void Among_keys_whose_videos_came_due_at_one_instant_the_one_whose_pace_is_furthest_behind_goes_first()
+    {
+        var keys = new[]
+        {
+            Key("pk_a", admitted: 50, waited: 60) with { PacedUntil = Now.AddSeconds(5) },
+            Key("pk_b", admitted: 50, waited: 60) with { PacedUntil = Now.AddSeconds(-5) },
+            Key("pk_c", admitted: 50, waited: 60) with { PacedUntil = Now },
+        };
+
+        var shares = PollClaimer.Share(keys, limit: PollClaimer.PollsPerKey);
+
+        Assert.Equal(PollClaimer.PollsPerKey, shares["pk_b"]);
+        Assert.Equal(0, shares["pk_a"] + shares["pk_c"]);
+    }
+
+    [Fact]
     public void No_key_gets_more_than_its_pace_admits_and_the_rest_of_the_batch_goes_to_the_others()
     {
         var keys = new[] { Key("pk_paced", admitted: 1, waited: 90), Key("pk_free", admitted: 50, waited: 10), Key("pk_held", admitted: 0, waited: 99) };
