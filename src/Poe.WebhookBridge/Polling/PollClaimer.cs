@@ -179,12 +179,11 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
                 WHERE p.poe_key_id = c.id AND p.claim_order <= @now AND p.next_poll_at <= @now
                 ORDER BY p.claim_order
                 LIMIT 1) d
-            WHERE c.hold_until <= @now
-            ORDER BY d.claim_order, c.paced_until, c.id
-            LIMIT @keys) d
+            WHERE c.hold_until <= @now) d
         JOIN bridge.poe_keys k ON k.id = d.id
         WHERE k.hold_until <= @now
-        ORDER BY k.id
-        FOR UPDATE OF k
+        ORDER BY d.claim_order, k.paced_until, k.id
+        LIMIT @keys
+        FOR UPDATE OF k SKIP LOCKED
         """;
 }

@@ -24,52 +24,18 @@ public sealed partial class PollRunner(
     // When this process last logged each key's 401: polls already out when Poe rejects a key all come back 401 together.
     private readonly Dictionary<string, DateTimeOffset> _rejectionLoggedAt = new(StringComparer.Ordinal);
     private readonly Lock _rejectionGate = new();
-    private int _inFlight;
-
-    // The claim loop waiting for room (there is one per process: ClaimTurn), and how much room it waits for.
-    private TaskCompletionSource? _roomWaiter;
-    private int _roomWanted = int.MaxValue;
-
-    public int FreeSlots => MaxInFlight - Volatile.Read(ref _inFlight);
 
     /// <summary>
-    /// Held by the one claim loop that fills this runner's free room. Two loops would each see the same room and claim it
-    /// twice, and their claims would queue on the same keys' locks, each then slower than the send deadline.
+    /// Held by the firing whose claim loops fill this runner's free room: a firing that starts while the last one's loops
+    /// still claim waits for its turn, so the loops of one process never outnumber <see cref="PollTickJob.ClaimLoops"/>.
     /// </summary>
     public SemaphoreSlim ClaimTurn { get; } = new(1, 1);
 
-    /// <summary>
-    /// Waits until at least <paramref name="room"/> slots are free, or <paramref name="timeout"/> passes. Polls answer in
-    /// milliseconds, so a loop that slept a fixed while instead would leave the runner empty for most of the sleep.
-    /// </summary>
-    public async Task WaitForRoomAsync(int room, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref _roomWanted, room);
-        // A full fence: room is read only after the waiter is visible, so a poll that ends meanwhile either finds the
-        // waiter or is counted in the room read here.
-        Interlocked.Exchange(ref _roomWaiter, waiter);
-        try
-        {
-            if (FreeSlots < room && timeout > TimeSpan.Zero)
-            {
-                await waiter.Task.WaitAsync(timeout, time, cancellationToken);
-            }
-        }
-        catch (TimeoutException)
-        {
-        }
-        finally
-        {
-            Interlocked.CompareExchange(ref _roomWaiter, null, waiter);
-        }
-    }
+    /// <summary>The room for polls in flight; claims reserve it, and each poll frees its slot when done.</summary>
+    public PollSlots Slots { get; } = new(MaxInFlight, time);
 
-    public void Start(ClaimedPoll poll)
-    {
-        Interlocked.Increment(ref _inFlight);
-        _ = Task.Run(() => RunAsync(poll));
-    }
+    /// <summary>Runs a claimed poll in a slot its claim reserved (<see cref="PollSlots.Reserve"/>).</summary>
+    public void Start(ClaimedPoll poll) => _ = Task.Run(() => RunAsync(poll));
 
     public void Dispose()
     {
@@ -123,10 +89,7 @@ public sealed partial class PollRunner(
         }
         finally
         {
-            if (MaxInFlight - Interlocked.Decrement(ref _inFlight) >= Volatile.Read(ref _roomWanted))
-            {
-                Interlocked.Exchange(ref _roomWaiter, null)?.TrySetResult();
-            }
+            Slots.Release(1);
         }
     }
 

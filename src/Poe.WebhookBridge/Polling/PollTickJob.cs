@@ -19,6 +19,12 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
     private static readonly TimeSpan Span = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan IdleWait = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// Claims running side by side: a claim spends most of its time waiting on the database's answers, so one loop
+    /// alone leaves the runner waiting for claims. Their keys do not overlap (the key probe skips keys another claim holds).
+    /// </summary>
+    public const int ClaimLoops = 2;
+
     // The fewest free runner slots worth a claim: a claim's round trips cost the same for 1 poll as for 256, so
     // claiming each slot as it frees up would spend the database on claims instead of polls.
     private const int MinClaim = PollRunner.MaxInFlight / 4;
@@ -43,7 +49,7 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
             {
                 try
                 {
-                    await ClaimUntilAsync(until, cancellationToken);
+                    await Task.WhenAll(Enumerable.Range(0, ClaimLoops).Select(_ => ClaimUntilAsync(until, cancellationToken)));
                 }
                 finally
                 {
@@ -63,19 +69,30 @@ public sealed class PollTickJob(PollClaimer claimer, PollRunner runner, PollPlan
         {
             // Each claim asks for all the runner has room for: a claim's few round trips and key locks cost the same for
             // one poll or many, so the fewer claims a second, the more of the database's time goes to polls.
-            var room = runner.FreeSlots;
-            if (room < MinClaim)
+            var room = runner.Slots.Reserve(MinClaim);
+            if (room == 0)
             {
-                await runner.WaitForRoomAsync(MinClaim, Min(IdleWait, until - time.GetUtcNow()), cancellationToken);
+                await runner.Slots.WaitForRoomAsync(MinClaim, Min(IdleWait, until - time.GetUtcNow()), cancellationToken);
                 continue;
             }
 
-            var claim = await ClaimAsync(room, cancellationToken);
+            PollClaim claim;
+            try
+            {
+                claim = await ClaimAsync(room, cancellationToken);
+            }
+            catch
+            {
+                runner.Slots.Release(room);
+                throw;
+            }
+
             foreach (var poll in claim.Polls)
             {
                 runner.Start(poll);
             }
 
+            runner.Slots.Release(room - claim.Polls.Count);
             // Less than asked for: nothing else is due, or the keys' pace admits no more yet; look again shortly. Unless the
             // claim left keys it did not serve and took some: then the next claim serves them at once.
             if (claim.Polls.Count < room && !(claim.KeysLeft && claim.Polls.Count > 0))
