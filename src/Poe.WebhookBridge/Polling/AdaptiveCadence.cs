@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Poe.WebhookBridge.Polling;
 
 /// <summary>
@@ -64,8 +66,8 @@ public static class AdaptiveCadence
     /// </param>
     public static TimeSpan NextGap(double mean, double spread, double pressure, TimeSpan interval, TimeSpan maxInterval, double stagger = 0)
     {
-        var shortest = Math.Max(1, (int)Math.Ceiling(interval.TotalSeconds));
-        var longest = Math.Max(shortest, (int)(maxInterval.TotalSeconds * FloorShare * (1 - (FloorStagger * stagger))));
+        var shortest = ShortestGap(interval);
+        var longest = LongestGap(interval, maxInterval, stagger);
         spread = Math.Max(spread, MinSpreadSeconds);
         // Long overdue: the estimate was wrong, so widen it with the lateness — polls back off instead of crowding the key.
         if (mean < 0)
@@ -85,6 +87,12 @@ public static class AdaptiveCadence
         return TimeSpan.FromSeconds(PlanFirstGap(mean, spread, pressure, shortest, longest));
     }
 
+    /// <summary>The longest gap planned for a video of this <paramref name="stagger"/>, in whole seconds: all a video's stagger changes in its plan.</summary>
+    public static int LongestGap(TimeSpan interval, TimeSpan maxInterval, double stagger) =>
+        Math.Max(ShortestGap(interval), (int)(maxInterval.TotalSeconds * FloorShare * (1 - (FloorStagger * stagger))));
+
+    private static int ShortestGap(TimeSpan interval) => Math.Max(1, (int)Math.Ceiling(interval.TotalSeconds));
+
     /// <summary>
     /// Backward induction over poll times t = 0, 1, 2 … s. <c>W(t)</c> is the least expected cost from a poll at t on,
     /// weighted by the chance the video is still running at t: a next poll at u costs the pressure (only if the video
@@ -95,8 +103,24 @@ public static class AdaptiveCadence
     private static int PlanFirstGap(double mean, double spread, double pressure, int shortest, int longest)
     {
         var horizon = (int)Math.Ceiling(Math.Max(mean + (4 * spread), 2 * shortest)) + 1;
-        var f = new double[horizon];
-        var g = new double[horizon];
+        // Planned at every registration: its tables are rented, not allocated each time.
+        var tables = ArrayPool<double>.Shared.Rent(3 * horizon);
+        try
+        {
+            return PlanFirstGap(mean, spread, pressure, shortest, longest, tables.AsSpan(0, 3 * horizon), horizon);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(tables);
+        }
+    }
+
+    private static int PlanFirstGap(double mean, double spread, double pressure, int shortest, int longest, Span<double> tables, int horizon)
+    {
+        var f = tables[..horizon];
+        var g = tables.Slice(horizon, horizon);
+        var cost = tables.Slice(2 * horizon, horizon);
+        var next = 0;
         for (var t = 0; t < horizon; t++)
         {
             var z = (t - mean) / spread;
@@ -104,8 +128,6 @@ public static class AdaptiveCadence
             g[t] = (mean * f[t]) - (spread * Math.Exp(-0.5 * z * z) / Sqrt2Pi);
         }
 
-        var cost = new double[horizon];
-        var next = new int[horizon];
         for (var t = horizon - 1; t >= 0; t--)
         {
             var (best, choice) = (double.MaxValue, Math.Min(t + shortest, horizon - 1));
@@ -119,10 +141,11 @@ public static class AdaptiveCadence
                 }
             }
 
-            (cost[t], next[t]) = (best == double.MaxValue ? 0 : best, choice);
+            // The loop ends at t = 0: its choice is the first gap.
+            (cost[t], next) = (best == double.MaxValue ? 0 : best, choice);
         }
 
-        return next[0];
+        return next;
     }
 
     /// <summary>

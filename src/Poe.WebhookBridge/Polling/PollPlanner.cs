@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Poe.WebhookBridge.Budget;
@@ -22,6 +23,7 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
 
     private volatile Dictionary<string, ShortKey> _short = [];
     private volatile Dictionary<(string Model, string Seconds), DurationPrior> _priors = [];
+    private volatile FirstGaps _firstGaps = new([]);
     private DateTimeOffset? _refreshedAt;
     private DateTimeOffset _nextRefreshAt = DateTimeOffset.MinValue;
 
@@ -58,7 +60,7 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
             return registeredAt;
         }
 
-        return registeredAt + AdaptiveCadence.FirstGap(_priors.Values, pressure, options.Interval, options.MaxInterval, AdaptiveCadence.Stagger(videoId));
+        return registeredAt + _firstGaps.For(pressure, options, AdaptiveCadence.Stagger(videoId));
     }
 
     /// <summary>
@@ -131,11 +133,27 @@ public sealed class PollPlanner(NpgsqlDataSource dataSource, IOptions<PollingOpt
 
         _short = keys;
         _priors = priors;
+        _firstGaps = new FirstGaps(priors.Values);
         var took = time.GetElapsedTime(started);
         _nextRefreshAt = now + Max(AdaptiveCadence.SteeringStep, took / MaxBusyShare);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>
+    /// The first gaps of new videos under one refresh's learned durations. Planning one cost a registration more CPU than
+    /// the rest of its work in this process, and it depends only on the key's pressure (fixed between refreshes) and the
+    /// longest gap the video's stagger allows (a few whole seconds), so a refresh's registrations plan a handful.
+    /// </summary>
+    private sealed class FirstGaps(IReadOnlyCollection<DurationPrior> priors)
+    {
+        private readonly ConcurrentDictionary<(double Pressure, int Longest), TimeSpan> _gaps = new();
+
+        public TimeSpan For(double pressure, PollingOptions options, double stagger) => _gaps.GetOrAdd(
+            (pressure, AdaptiveCadence.LongestGap(options.Interval, options.MaxInterval, stagger)),
+            static (key, plan) => AdaptiveCadence.FirstGap(plan.priors, key.Pressure, plan.options.Interval, plan.options.MaxInterval, plan.stagger),
+            (priors, options, stagger));
+    }
 
     /// <summary>A key short of budget: its price of a request, and since when it has been short without a break.</summary>
     private sealed record ShortKey(double Pressure, DateTimeOffset Since);

@@ -14,21 +14,27 @@ internal static class RequestBody
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>();
+        // Read off the request's pipe, whose buffers Kestrel pools, until the body ends: the only array made is the body's
+        // own, where growing a buffer of our own cost a registration several times its body (a chunked body has no length).
+        var reader = request.BodyReader;
         while (true)
         {
-            var memory = buffer.GetMemory(8192);
-            var read = await request.Body.ReadAsync(memory, cancellationToken);
-            if (read == 0)
+            var read = await reader.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            if (buffer.Length > MaxBytes)
             {
-                return buffer.WrittenSpan.ToArray();
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > MaxBytes)
-            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
                 return null;
             }
+
+            if (read.IsCompleted)
+            {
+                var body = buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                return body;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Poe.WebhookBridge.Watches;
 /// Every statement that changes <c>bridge.watches</c> after registration, as raw SQL with positional parameters and the
 /// values of <see cref="WatchStatus"/>, each run in the caller's transaction: what a poll found (batched and single),
 /// ending a watch (terminal video, failure, cancellation) and retention's purge; and the registration's INSERT, one
-/// round trip with the video's poll target (named parameters, as it has many).
+/// round trip with the video's poll target.
 /// </summary>
 internal static class WatchRows
 {
@@ -21,14 +21,16 @@ internal static class WatchRows
     // The video's poll is scheduled only when no identical watch is active, and the watch is inserted from the row the
     // upsert returns, so it comes after the poll row lock. A concurrent identical insert fails on the unique index. The
     // status is part of the text, not a parameter, so the identical-watch check matches the partial index in every plan.
+    // Positional parameters, each named by the column it fills: Npgsql sends such a statement as it is, where named ones
+    // are rewritten on every call, which cost a registration more than the rest of its statement's work in this process.
     internal static readonly string InsertSql = $"""
         WITH identical AS (
             SELECT 1 FROM bridge.watches
-            WHERE client_name = @client_name AND video_id = @video_id AND callback_url = @callback_url AND status = '{WatchStatus.Active}'),
-        poll AS ({VideoPolls.Upsert("NOT EXISTS (SELECT 1 FROM identical)")}),
+            WHERE client_name = $2 AND video_id = $3 AND callback_url = $4 AND status = '{WatchStatus.Active}'),
+        poll AS ({VideoPolls.Upsert("NOT EXISTS (SELECT 1 FROM identical)", poeKeyId: "$5", videoId: "$3", firstPollAt: "$10", interval: "$11", now: "$9")}),
         watch AS (
             INSERT INTO bridge.watches (id, client_name, video_id, callback_url, poe_key_id, events, metadata, status, video, poll_count, poll_base, created_at)
-            SELECT @id, @client_name, @video_id, @callback_url, @poe_key_id, @events, @metadata, '{WatchStatus.Active}', @video, 0, poll_count, @now FROM poll)
+            SELECT $1, $2, $3, $4, $5, $6, $7, '{WatchStatus.Active}', $8, 0, poll_count, $9 FROM poll)
         SELECT next_poll_at FROM poll
         """;
 
@@ -36,19 +38,24 @@ internal static class WatchRows
     public static async Task<DateTimeOffset?> TryInsertAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Watch watch, DateTimeOffset firstPollAt, TimeSpan interval, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
-        command.Parameters.AddWithValue("id", watch.Id);
-        command.Parameters.AddWithValue("client_name", watch.ClientName);
-        command.Parameters.AddWithValue("video_id", watch.VideoId);
-        command.Parameters.AddWithValue("callback_url", watch.CallbackUrl);
-        command.Parameters.AddWithValue("poe_key_id", watch.PoeKeyId);
-        command.Parameters.AddWithValue("events", watch.Events);
-        command.Parameters.AddWithValue("metadata", NpgsqlDbType.Jsonb, WatchMetadata.ToJson(watch.Metadata));
-        // Known at registration only when the bridge created the video itself (Gateway): Poe's answer to the create.
-        command.Parameters.AddWithValue("video", NpgsqlDbType.Jsonb, (object?)watch.Video ?? DBNull.Value);
-        command.Parameters.AddWithValue("now", watch.CreatedAt);
-        command.Parameters.AddWithValue("first_poll_at", firstPollAt);
-        command.Parameters.AddWithValue("interval", interval);
+        await using var command = new NpgsqlCommand(InsertSql, connection, transaction)
+        {
+            Parameters =
+            {
+                new() { Value = watch.Id },
+                new() { Value = watch.ClientName },
+                new() { Value = watch.VideoId },
+                new() { Value = watch.CallbackUrl },
+                new() { Value = watch.PoeKeyId },
+                new() { Value = watch.Events },
+                new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = WatchMetadata.ToJson(watch.Metadata) },
+                // Known at registration only when the bridge created the video itself (Gateway): Poe's answer to the create.
+                new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)watch.Video ?? DBNull.Value },
+                new() { Value = watch.CreatedAt },
+                new() { Value = firstPollAt },
+                new() { Value = interval },
+            },
+        };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
     }

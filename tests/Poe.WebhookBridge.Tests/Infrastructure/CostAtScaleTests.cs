@@ -58,11 +58,12 @@ public sealed class CostAtScaleTests(CostAtScaleDatabase data, ITestOutputHelper
     public async Task A_registration_checks_its_identity_on_the_unique_index()
     {
         await using var connection = await data.OpenAsync();
+        // Positional, in the statement's order: id, client, video, callback, key, events, metadata, video object, now, first poll, interval.
         var parameters = new NpgsqlParameter[]
         {
-            new("id", "watch_new"), new("client_name", "c7"), new("video_id", "video_new"), new("callback_url", "http://10.0.0.7:8080/hook"),
-            new("poe_key_id", "pk_7"), new("events", new[] { "video.completed" }), new("metadata", NpgsqlDbType.Jsonb) { Value = "{}" },
-            new("video", NpgsqlDbType.Jsonb) { Value = DBNull.Value }, new("now", Now), new("first_poll_at", Now), new("interval", TimeSpan.FromSeconds(5)),
+            new() { Value = "watch_new" }, new() { Value = "c7" }, new() { Value = "video_new" }, new() { Value = "http://10.0.0.7:8080/hook" },
+            new() { Value = "pk_7" }, new() { Value = new[] { "video.completed" } }, new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = "{}" },
+            new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = DBNull.Value }, new() { Value = Now }, new() { Value = Now }, new() { Value = TimeSpan.FromSeconds(5) },
         };
         AssertCheap(await QueryPlan.ExplainAsync(connection, WatchRows.InsertSql, parameters), rowsAtMost: 10);
         NpgsqlParameter[] identity = [new("client_name", "c7"), new("video_id", "video_new"), new("callback_url", "http://10.0.0.7:8080/hook")];
