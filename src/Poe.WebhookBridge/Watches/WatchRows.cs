@@ -56,6 +56,9 @@ internal static class WatchRows
                 new() { Value = interval },
             },
         };
+        // Prepared once per pooled connection (then found by its text): PostgreSQL planned this statement anew for every
+        // registration, and a connection with a prepared statement is returned to the pool without DISCARD ALL.
+        await command.PrepareAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
     }
