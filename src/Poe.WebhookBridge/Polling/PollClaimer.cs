@@ -10,8 +10,8 @@ namespace Poe.WebhookBridge.Polling;
 /// <para>
 /// A claim is three round trips: the key probe (which begins the transaction), the due read with the slot take (one
 /// statement), and one batch of its writes ending in the commit. Each step needs the previous one's answer; the writes
-/// do not need each other's, so they go together. The claim's time counts against the send deadline and holds its keys' locks, so every round
-/// trip saved is a poll sent sooner and a shorter wait for a concurrent claim.
+/// do not need each other's, so they go together. The claim's time counts against the send deadline and holds its keys, which
+/// concurrent claims skip meanwhile, so every round trip saved is a poll sent sooner and its keys free sooner.
 /// </para>
 /// </summary>
 public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions> poe, TimeProvider time)
@@ -134,10 +134,10 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
     internal static int KeysServed(int limit) => Math.Max(1, (limit + PollsPerKey - 1) / PollsPerKey);
 
     /// <summary>
-    /// Locks, in id order, the keys a claim of <paramref name="limit"/> serves (<see cref="KeysServed"/>): of those not held
-    /// with a due video (one index probe each: O(keys)), the ones whose oldest due video waited longest, with when it came
-    /// due and how many requests each may send now by its even pace; and says whether more keys had one. The row locks
-    /// make concurrent claims of one key (on any instance) take turns; keys left unlocked are free for another claim.
+    /// Locks the keys a claim of <paramref name="limit"/> serves (<see cref="KeysServed"/>): of those not held with a due
+    /// video (one index probe each: O(keys)), the ones whose oldest due video waited longest, with when it came due and
+    /// how many requests each may send now by its even pace; and says whether more keys had one. A key another claim (on
+    /// any instance) holds is skipped, not waited for: concurrent claims serve different keys side by side.
     /// </summary>
     private async Task<(List<KeyGrant> Keys, bool KeysLeft)> LockDueKeysAsync(NpgsqlConnection connection, DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
@@ -165,7 +165,8 @@ public sealed class PollClaimer(NpgsqlDataSource dataSource, IOptions<PoeOptions
 
     /// <summary>
     /// The claim's key probe (public so a test can EXPLAIN the very statement the claim runs): of the keys not held with a
-    /// due video, the <c>@keys</c> whose oldest due video waited longest, locked in id order, with how many keys had one.
+    /// due video, the <c>@keys</c> whose oldest due video waited longest that no other claim holds (a claim never waits for
+    /// a lock, so the order its rows are locked in cannot deadlock), with how many keys had one.
     /// Among keys whose videos came due at one instant (a burst, a backlog after an outage) the one whose pace is furthest
     /// behind goes first: by id alone, the same keys would be served each claim until their pace stopped them.
     /// </summary>
