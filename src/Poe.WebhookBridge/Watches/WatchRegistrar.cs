@@ -11,7 +11,8 @@ namespace Poe.WebhookBridge.Watches;
 /// transaction — or finds the identical active one.
 /// </summary>
 internal sealed class WatchRegistrar(
-    NpgsqlDataSource dataSource, TimeProvider time, IOptions<PollingOptions> polling, PollPlanner planner, WatchResponseWriter writer, ILogger<WatchRegistrar> logger)
+    NpgsqlDataSource dataSource, WatchInserts inserts, TimeProvider time, IOptions<PollingOptions> polling, PollPlanner planner, WatchResponseWriter writer,
+    ILogger<WatchRegistrar> logger)
 {
     private const int Attempts = 3;
 
@@ -78,38 +79,52 @@ internal sealed class WatchRegistrar(
             CreatedAt = now,
         };
         var firstPollAt = planner.PlanFirst(watch.PoeKeyId, watch.VideoId, now);
-
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        // Without a record the insert is one statement, atomic by itself.
-        await using var transaction = record is null ? null : await connection.BeginTransactionAsync(cancellationToken);
-        var due = await WatchRows.TryInsertAsync(connection, transaction, watch, firstPollAt, polling.Value.Interval, cancellationToken);
-        RegistrationResult result;
-        if (due is not null)
-        {
-            result = new RegistrationResult(WatchResponse.From(watch, due), Created: true);
-        }
-        else if (await IdenticalWatch.FindAsync(connection, transaction, watch, cancellationToken) is var (existing, existingDue))
-        {
-            result = new RegistrationResult(WatchResponse.From(existing, existingDue), Created: false);
-        }
-        else
-        {
-            return null;
-        }
-
-        if (transaction is not null)
-        {
-            await record!(connection, transaction, result, now);
-            await transaction.CommitAsync(cancellationToken);
-        }
-
-        if (result.Created)
+        var result = record is null
+            ? await InsertAsync(watch, firstPollAt, cancellationToken)
+            : await InsertAsync(watch, firstPollAt, record, now, cancellationToken);
+        if (result is { Created: true })
         {
             WatchLog.Registered(logger, watch.Id, client.Name, watch.VideoId, new Uri(watch.CallbackUrl));
         }
 
         return result;
     }
+
+    /// <summary>Without a record the insert is one statement, atomic by itself, and goes in the next group commit.</summary>
+    private async Task<RegistrationResult?> InsertAsync(Watch watch, DateTimeOffset firstPollAt, CancellationToken cancellationToken)
+    {
+        if (await inserts.TryInsertAsync(watch, firstPollAt, cancellationToken) is { } due)
+        {
+            return new RegistrationResult(WatchResponse.From(watch, due), Created: true);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await FindIdenticalAsync(connection, null, watch, cancellationToken);
+    }
+
+    private async Task<RegistrationResult?> InsertAsync(
+        Watch watch, DateTimeOffset firstPollAt, RegistrationRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await WatchRows.TryInsertAsync(connection, transaction, watch, firstPollAt, polling.Value.Interval, cancellationToken) is { } due
+            ? new RegistrationResult(WatchResponse.From(watch, due), Created: true)
+            : await FindIdenticalAsync(connection, transaction, watch, cancellationToken);
+        if (result is not null)
+        {
+            await record(connection, transaction, result, now);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return result;
+    }
+
+    /// <returns>Null when an identical watch was active at the insert but no longer is.</returns>
+    private static async Task<RegistrationResult?> FindIdenticalAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Watch watch, CancellationToken cancellationToken) =>
+        await IdenticalWatch.FindAsync(connection, transaction, watch, cancellationToken) is var (existing, existingDue)
+            ? new RegistrationResult(WatchResponse.From(existing, existingDue), Created: false)
+            : null;
 }
 
 internal sealed record RegistrationResult(WatchResponse? Watch, bool Created)

@@ -38,29 +38,40 @@ internal static class WatchRows
     public static async Task<DateTimeOffset?> TryInsertAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Watch watch, DateTimeOffset firstPollAt, TimeSpan interval, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(InsertSql, connection, transaction)
-        {
-            Parameters =
-            {
-                new() { Value = watch.Id },
-                new() { Value = watch.ClientName },
-                new() { Value = watch.VideoId },
-                new() { Value = watch.CallbackUrl },
-                new() { Value = watch.PoeKeyId },
-                new() { Value = watch.Events },
-                new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = WatchMetadata.ToJson(watch.Metadata) },
-                // Known at registration only when the bridge created the video itself (Gateway): Poe's answer to the create.
-                new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)watch.Video ?? DBNull.Value },
-                new() { Value = watch.CreatedAt },
-                new() { Value = firstPollAt },
-                new() { Value = interval },
-            },
-        };
+        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        BindInsert(command.Parameters, watch, firstPollAt, interval);
         // Prepared once per pooled connection (then found by its text): PostgreSQL planned this statement anew for every
         // registration, and a connection with a prepared statement is returned to the pool without DISCARD ALL.
         await command.PrepareAsync(cancellationToken);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
+    }
+
+    /// <summary>
+    /// Adds the insert of <see cref="TryInsertAsync"/> to a batch. Its result set has the video's next poll, or no row
+    /// when an identical watch is active, counting an identical one inserted earlier in the same batch.
+    /// </summary>
+    public static void AddInsert(NpgsqlBatch batch, Watch watch, DateTimeOffset firstPollAt, TimeSpan interval)
+    {
+        var command = new NpgsqlBatchCommand(InsertSql);
+        BindInsert(command.Parameters, watch, firstPollAt, interval);
+        batch.BatchCommands.Add(command);
+    }
+
+    private static void BindInsert(NpgsqlParameterCollection parameters, Watch watch, DateTimeOffset firstPollAt, TimeSpan interval)
+    {
+        parameters.Add(new() { Value = watch.Id });
+        parameters.Add(new() { Value = watch.ClientName });
+        parameters.Add(new() { Value = watch.VideoId });
+        parameters.Add(new() { Value = watch.CallbackUrl });
+        parameters.Add(new() { Value = watch.PoeKeyId });
+        parameters.Add(new() { Value = watch.Events });
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = WatchMetadata.ToJson(watch.Metadata) });
+        // Known at registration only when the bridge created the video itself (Gateway): Poe's answer to the create.
+        parameters.Add(new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)watch.Video ?? DBNull.Value });
+        parameters.Add(new() { Value = watch.CreatedAt });
+        parameters.Add(new() { Value = firstPollAt });
+        parameters.Add(new() { Value = interval });
     }
 
     // The rule of Watch.CatchUp: an active watch takes in the polls its target counted since its base. It changes no

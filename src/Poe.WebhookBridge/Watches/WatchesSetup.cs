@@ -7,6 +7,8 @@ internal static class WatchesSetup
     public static WebApplicationBuilder AddWatches(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<WatchRegistrar>();
+        builder.Services.AddSingleton<WatchInserts>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WatchInserts>());
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton<WatchResponseWriter>();
         builder.Services.AddSingleton<CallbackAddressGuard>();

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Poe.WebhookBridge.Clients;
 using Poe.WebhookBridge.Polling;
 using Poe.WebhookBridge.Tests.Support;
@@ -74,6 +75,49 @@ public sealed class NaturalDedupeTests(BridgeFactory bridge) : BridgeTest(bridge
 
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.NotEqual(cancelled, (await again.ReadJsonAsync()).GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_registration_that_collides_with_an_identical_watch_of_another_connection_fails_none_of_the_registrations_written_beside_it()
+    {
+        // Registrations are written in batches, one transaction each (WatchInserts): one row's unique violation aborts
+        // its batch, and the other rows must still be created.
+        var dataSource = Bridge.Services.GetRequiredService<NpgsqlDataSource>();
+        var poeKeyId = Bridge.Services.GetRequiredService<ClientRegistry>().FindByName("shop")!.PoeKeyId;
+        var now = DateTimeOffset.UtcNow;
+        await using var rivalConnection = await dataSource.OpenConnectionAsync();
+        await using var rivalTransaction = await rivalConnection.BeginTransactionAsync();
+        var rival = new Watch
+        {
+            Id = "watch_rival", ClientName = "shop", VideoId = "video_contested", CallbackUrl = "https://app.example/hooks/poe", PoeKeyId = poeKeyId,
+            Events = [.. WatchEventTypes.Default], Metadata = [], CreatedAt = now,
+        };
+        Assert.NotNull(await WatchRows.TryInsertAsync(rivalConnection, rivalTransaction, rival, now.AddHours(1), TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        var contested = Shop.RegisterAsync("video_contested");
+        var bystanders = Enumerable.Range(0, 30).Select(i => Shop.RegisterAsync($"video_bystander_{i}")).ToArray();
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                await using var waiting = dataSource.CreateCommand("""
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'
+                    """);
+                return (long)(await waiting.ExecuteScalarAsync())! > 0;
+            },
+            TimeSpan.FromSeconds(10), "the contested registration waiting for the rival's transaction");
+        await rivalTransaction.CommitAsync();
+
+        using var contestedResponse = await contested;
+        Assert.Equal(HttpStatusCode.OK, contestedResponse.StatusCode);
+        Assert.Equal("watch_rival", (await contestedResponse.ReadJsonAsync()).GetProperty("id").GetString());
+        foreach (var bystander in bystanders)
+        {
+            using var response = await bystander;
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        Assert.Equal(31, await Database.QueryAsync(db => db.Watches.CountAsync(w => w.Status == "active")));
     }
 
     [Fact]
