@@ -24,6 +24,13 @@ internal static class DatabasePreparation
             return;
         }
 
+        await using var scope = app.Services.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<BridgeDbContext>().Database;
+        database.SetCommandTimeout(ConnectionDefaults.SchemaCommandTimeout);
+        // Outside the lock, which instances starting together take in turn: EF Core builds its models and reads the
+        // history here, a second of CPU each time a process starts, so only the migrations themselves are taken in turn.
+        await database.GetPendingMigrationsAsync();
+
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         await using var connection = await dataSource.OpenConnectionAsync();
         await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({SchemaLockId})", connection) { CommandTimeout = (int)ConnectionDefaults.SchemaCommandTimeout.TotalSeconds })
@@ -33,13 +40,7 @@ internal static class DatabasePreparation
 
         try
         {
-            await using (var scope = app.Services.CreateAsyncScope())
-            {
-                var database = scope.ServiceProvider.GetRequiredService<BridgeDbContext>().Database;
-                database.SetCommandTimeout(ConnectionDefaults.SchemaCommandTimeout);
-                await database.MigrateAsync();
-            }
-
+            await database.MigrateAsync();
             PostgreSqlObjectsInstaller.Install(connection, HangfireSetup.SchemaName);
         }
         finally
