@@ -20,6 +20,9 @@ public abstract class BatchWriter<T>(int maxBatch, int writers = 1) : Background
     /// <returns>False, keeping nothing, once the service has stopped.</returns>
     protected bool Add(T item) => _pending.Writer.TryWrite(item);
 
+    /// <summary>Takes an item still waiting for a batch, if there is one.</summary>
+    protected bool TryTakeWaiting(out T item) => _pending.Reader.TryRead(out item!);
+
     /// <summary>Writes one batch; it must not throw for a failure it can leave to the claims' leases.</summary>
     protected abstract Task WriteBatchAsync(List<T> batch);
 

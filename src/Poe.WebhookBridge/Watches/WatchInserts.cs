@@ -26,7 +26,7 @@ internal sealed partial class WatchInserts(NpgsqlDataSource dataSource, IOptions
             return written.NextPollAt;
         }
 
-        // The service has stopped, or the batch failed as a whole: alone, only a watch that fails by itself fails.
+        // The service has stopped, or PostgreSQL refused a row of the batch: alone, only a watch that fails by itself fails.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await WatchRows.TryInsertAsync(connection, null, watch, firstPollAt, polling.Value.Interval, cancellationToken);
     }
@@ -46,9 +46,10 @@ internal sealed partial class WatchInserts(NpgsqlDataSource dataSource, IOptions
                 batch[i].Outcome.TrySetResult(new Written(due[i]));
             }
         }
-        catch (Exception ex) when (batch.Count > 1)
+        catch (PostgresException ex) when (batch.Count > 1)
         {
-            // Typically one watch raced an identical registration on another connection; the rest are innocent.
+            // PostgreSQL refused one row (typically it raced an identical registration on another connection), which
+            // rolled back the rest: each is inserted alone, so only a row that fails by itself fails.
             LogBatchFailed(logger, batch.Count, ex);
             foreach (var pending in batch)
             {
@@ -57,7 +58,18 @@ internal sealed partial class WatchInserts(NpgsqlDataSource dataSource, IOptions
         }
         catch (Exception ex)
         {
-            batch[0].Outcome.TrySetException(ex);
+            foreach (var pending in batch)
+            {
+                pending.Outcome.TrySetException(ex);
+            }
+
+            // The database did not answer: the registrations waiting for a batch fail now, as each would have alone,
+            // not after the batches ahead of them failed in turn (a request needing the database answers within its
+            // time-outs, guarantees.md).
+            while (ex is not PostgresException && TryTakeWaiting(out var waiting))
+            {
+                waiting.Outcome.TrySetException(ex);
+            }
         }
     }
 
