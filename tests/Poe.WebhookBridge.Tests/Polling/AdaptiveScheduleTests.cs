@@ -18,7 +18,7 @@ public sealed class AdaptiveScheduleTests(AdaptiveScheduleTests.Fixture fixture)
     public async Task A_short_budget_plans_from_expected_ends_and_learns_from_the_videos_that_end()
     {
         var (poe, bridge) = (fixture.Poe, fixture.Bridge);
-        var before = await bridge.Database.QueryAsync(db => db.DurationStats.AsNoTracking().SingleAsync());
+        var before = await SettledPriorAsync(bridge);
         // Six videos polled every second would need 360 requests a minute: the key is short, so it plans adaptively.
         string[] ending = ["video_adaptive_1", "video_adaptive_2", "video_adaptive_3", "video_adaptive_4"];
         string[] running = ["video_adaptive_long_1", "video_adaptive_long_2"];
@@ -37,10 +37,14 @@ public sealed class AdaptiveScheduleTests(AdaptiveScheduleTests.Fixture fixture)
         var ended = await Task.WhenAll(watches.Take(ending.Length).Select(id => bridge.EndedAsync(id, TimeSpan.FromSeconds(90))));
 
         Assert.All(ended, w => Assert.Equal(WatchStatus.Completed, w.Status));
-        var learned = await bridge.Database.QueryAsync(db => db.DurationStats.AsNoTracking().SingleAsync());
-        Assert.Equal(before.Samples + ending.Length, learned.Samples);
-        // Each end was compared with the estimate stored before it, so the learned surprise moved off its start.
-        Assert.NotEqual(before.Surprise, learned.Surprise);
+        var samplesBefore = before?.Samples ?? 0;
+        var learned = await Eventually.ValueAsync(
+            () => bridge.Database.QueryAsync(db => db.DurationStats.AsNoTracking().SingleOrDefaultAsync(s => s.Samples >= samplesBefore + ending.Length)),
+            TimeSpan.FromSeconds(10), "the four ends learned");
+        Assert.Equal(samplesBefore + ending.Length, learned.Samples);
+        // Each end was compared with the estimate stored before it, so the learned surprise moved off its start (an
+        // end without an estimate leaves it at, or starts it at, 1).
+        Assert.NotEqual(before?.Surprise ?? 1.0, learned.Surprise);
         var polls = await bridge.Database.QueryAsync(db => db.VideoPolls.AsNoTracking().Where(p => running.Contains(p.VideoId)).ToListAsync());
         Assert.All(polls, p => Assert.NotNull(p.ExpectedEndAt));
         Assert.True(RequestWindows.Busiest(poe.Requests.Since().Select(r => r.AtMs), TimeSpan.FromMinutes(1)) <= Budget, "more requests in one minute than the budget");
@@ -74,6 +78,30 @@ public sealed class AdaptiveScheduleTests(AdaptiveScheduleTests.Fixture fixture)
         Assert.InRange(firstPollAt - registeredAt, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60) * AdaptiveCadence.FloorShare);
         Assert.Equal(WatchStatus.Completed, (await bridge.EndedAsync(watchId, TimeSpan.FromSeconds(90))).Status);
         Assert.True(poe.RequestsFor(VideoId)[0].AtMs >= firstPollAt.ToUnixTimeMilliseconds() - 1, "the first poll went before its planned time");
+    }
+
+    /// <summary>
+    /// The learned prior as it stands once no end is still being learned: it is written after an end's commit, in a
+    /// statement of its own, so the class's other test may have ended a video a moment before this one reads it (or
+    /// not run yet: then there is none).
+    /// </summary>
+    private static async Task<DurationStat?> SettledPriorAsync(PollingBridge bridge)
+    {
+        var read = () => bridge.Database.QueryAsync(db => db.DurationStats.AsNoTracking().SingleOrDefaultAsync());
+        var prior = await read();
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var again = await read();
+            if (again?.Samples == prior?.Samples)
+            {
+                return again;
+            }
+
+            prior = again;
+        }
+
+        throw new TimeoutException("the learned prior kept changing");
     }
 
     public sealed class Fixture : SimulatedPoeFixture
