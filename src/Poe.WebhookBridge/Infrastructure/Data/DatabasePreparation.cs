@@ -29,7 +29,7 @@ internal static class DatabasePreparation
         database.SetCommandTimeout(ConnectionDefaults.SchemaCommandTimeout);
         // Outside the lock, which instances starting together take in turn: EF Core builds its models and reads the
         // history here, a second of CPU each time a process starts, so only the migrations themselves are taken in turn.
-        await database.GetPendingMigrationsAsync();
+        var pending = (await database.GetPendingMigrationsAsync()).Any();
 
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -40,7 +40,13 @@ internal static class DatabasePreparation
 
         try
         {
-            await database.MigrateAsync();
+            // With nothing pending (every restart) MigrateAsync would read the history again and compare the model with
+            // the last migration's, ~0.3 s of a 3 s start; that comparison is a test (MigrationTests).
+            if (pending)
+            {
+                await database.MigrateAsync();
+            }
+
             PostgreSqlObjectsInstaller.Install(connection, HangfireSetup.SchemaName);
         }
         finally
