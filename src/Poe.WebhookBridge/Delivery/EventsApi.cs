@@ -42,7 +42,7 @@ public static class EventsApi
 
     /// <summary>A watch's events with their attempts, on ix_webhook_events_watch_id_created_at and ix_delivery_attempts_event_id_at.</summary>
     internal static IQueryable<WebhookEvent> OfWatch(BridgeDbContext db, string watchId) =>
-        db.WebhookEvents.AsNoTracking().Include(e => e.Attempts).Where(e => e.WatchId == watchId).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id);
+        db.WebhookEvents.Include(e => e.Attempts).Where(e => e.WatchId == watchId).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id);
 
     internal static async Task<Results<Accepted<EventResponse>, ProblemHttpResult>> RedeliverAsync(
         string id, HttpContext context, ClientRegistry clients, BridgeDbContext db, NpgsqlDataSource dataSource, TimeProvider time, DeliveryDispatcher dispatcher,
@@ -55,7 +55,7 @@ public static class EventsApi
         }
 
         dispatcher.Wake();
-        var webhookEvent = await db.WebhookEvents.AsNoTracking().Include(e => e.Attempts).SingleAsync(e => e.Id == id, cancellationToken);
+        var webhookEvent = await db.WebhookEvents.Include(e => e.Attempts).SingleAsync(e => e.Id == id, cancellationToken);
         return TypedResults.Accepted((string?)null, EventResponse.From(webhookEvent));
     }
 }

@@ -21,7 +21,7 @@ internal static class VideoContentEndpoint
         GatewayProblems problems, BridgeMetrics metrics, TimeProvider time, CancellationToken cancellationToken, string? variant = null)
     {
         var client = context.CurrentClient(clients);
-        var watch = await db.Watches.AsNoTracking().Where(w => w.Id == id && w.ClientName == client.Name)
+        var watch = await db.Watches.Where(w => w.Id == id && w.ClientName == client.Name)
             .Select(w => new { w.VideoId, w.Status, w.Video, w.PoeKeyId }).SingleOrDefaultAsync(cancellationToken);
         if (watch is null)
         {

@@ -43,7 +43,7 @@ public sealed class PollResultWriter(BridgeDbContext db, VideoPolls videoPolls, 
             VideoPolls.AddCount(count, poll, sentAt, videoJson);
             WatchRows.AddCatchUp(count, poll.PoeKeyId, poll.VideoId);
             await RunAsync(count, cancellationToken);
-            watches = await db.Watches.AsNoTracking()
+            watches = await db.Watches
                 .Where(w => w.PoeKeyId == poll.PoeKeyId && w.VideoId == poll.VideoId && w.Status == WatchStatus.Active).ToListAsync(cancellationToken);
         }
 

@@ -83,6 +83,6 @@ public sealed class WatchExpiry(BridgeDbContext db, IOptions<PollingOptions> pol
             await catchUp.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        return await db.Watches.AsNoTracking().Where(w => ids.Contains(w.Id)).OrderBy(w => w.CreatedAt).ToListAsync(cancellationToken);
+        return await db.Watches.Where(w => ids.Contains(w.Id)).OrderBy(w => w.CreatedAt).ToListAsync(cancellationToken);
     }
 }

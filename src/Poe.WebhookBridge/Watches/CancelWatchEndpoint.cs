@@ -33,7 +33,7 @@ internal static class CancelWatchEndpoint
         await transaction.CommitAsync(cancellationToken);
 
         // Read after the commit, so the answer shows the watch as cancelled; only retention removes a watch, long after it ended.
-        var watch = await db.Watches.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
+        var watch = await db.Watches.SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
         if (watch is null)
         {
             return Problems.NotFound("watch");

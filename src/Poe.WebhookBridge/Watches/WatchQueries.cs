@@ -101,9 +101,8 @@ internal static class WatchQueries
     /// </summary>
     private static IQueryable<WatchWithTarget> WithTarget(BridgeDbContext db, IQueryable<Watch> watches, bool newestFirst = false)
     {
-        // Read-only: tracked, each watch cost a snapshot of its values for a SaveChanges no caller makes.
         var joined =
-            from w in watches.AsNoTracking()
+            from w in watches
             join p in db.VideoPolls on new { w.PoeKeyId, w.VideoId } equals new { p.PoeKeyId, p.VideoId } into targets
             from p in targets.DefaultIfEmpty()
             join o in db.VideoObjects on new { w.PoeKeyId, w.VideoId } equals new { o.PoeKeyId, o.VideoId } into objects

@@ -21,6 +21,8 @@ public sealed class BridgeDatabase(IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BridgeDbContext>();
+        // The bridge never saves through its context, so its queries do not track; tests arrange rows through it.
+        db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.TrackAll;
         return await query(db);
     }
 

@@ -71,7 +71,7 @@ public static class RecoveriesApi
         };
         await recoveries.CreateAsync(recovery, cancellationToken);
         RecoveryJob.Enqueue(jobs, recovery.Id);
-        var stored = await db.Recoveries.AsNoTracking().SingleAsync(r => r.Id == recovery.Id, cancellationToken);
+        var stored = await db.Recoveries.SingleAsync(r => r.Id == recovery.Id, cancellationToken);
         return TypedResults.Accepted(LocationOf(recovery.Id), RecoveryResponse.From(stored) with { Status = RecoveryStatus.Running });
     }
 
@@ -82,7 +82,7 @@ public static class RecoveriesApi
         // PostgreSQL text cannot hold NUL: such an id is no recovery's, not an error.
         var recovery = id.Contains('\0', StringComparison.Ordinal)
             ? null
-            : await db.Recoveries.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.ClientName == client.Name, cancellationToken);
+            : await db.Recoveries.SingleOrDefaultAsync(r => r.Id == id && r.ClientName == client.Name, cancellationToken);
         return recovery is null ? Problems.NotFound("recovery") : TypedResults.Ok(RecoveryResponse.From(recovery));
     }
 }

@@ -29,9 +29,12 @@ internal static class DatabaseExtensions
         }
 
         builder.Services.AddSingleton(dataSource);
+        // Every write is raw SQL (only Data Protection adds its keys through the context): nothing is saved through
+        // the change tracker, so no query fills it.
         builder.Services.AddDbContext<BridgeDbContext>(options => options
             .UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", BridgeDbContext.Schema))
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateOnStart();
         return builder;
     }
